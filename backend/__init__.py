@@ -1,0 +1,1 @@
+"""Backend of the cotton trading ERP: models, migrations, and the tools that keep them safe."""

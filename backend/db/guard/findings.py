@@ -1,0 +1,61 @@
+"""What a check returns: findings (a problem plus an action) and the result of one check."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"  # fails the check (exit 1)
+    WARNING = "warning"  # reported, never fails the check
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: which rule, where, the risk in one sentence, and how to fix it."""
+
+    rule: str
+    severity: Severity
+    path: str
+    line: int | None
+    message: str
+    hint: str
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+
+def error(rule: str, path: str, line: int | None, message: str, hint: str) -> Finding:
+    return Finding(rule, Severity.ERROR, path, line, message, hint)
+
+
+def warning(rule: str, path: str, line: int | None, message: str, hint: str) -> Finding:
+    return Finding(rule, Severity.WARNING, path, line, message, hint)
+
+
+@dataclass
+class CheckResult:
+    """The outcome of one check: its findings, timed steps and notes (e.g. skipped steps)."""
+
+    check: str
+    findings: list[Finding] = field(default_factory=list)
+    duration_s: float = 0.0
+    steps: list[tuple[str, float]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity is Severity.ERROR for f in self.findings)
+
+    def to_dict(self) -> dict:
+        return {
+            "check": self.check,
+            "ok": self.ok,
+            "duration_s": round(self.duration_s, 3),
+            "findings": [f.to_dict() for f in self.findings],
+            "steps": [{"name": n, "duration_s": round(d, 3)} for n, d in self.steps],
+            "notes": list(self.notes),
+        }

@@ -1,0 +1,1 @@
+"""Domain modules; each owns its tables in ``<module>/models.py``."""
