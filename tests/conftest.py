@@ -32,3 +32,33 @@ def engine(fresh_db: URL) -> Iterator[Engine]:
     engine = sa.create_engine(fresh_db, poolclass=sa.pool.NullPool)
     yield engine
     engine.dispose()
+
+
+def upgrade(url: URL, target: str = "head", versions_dir=None) -> None:
+    """Migrate the database at ``url`` in-process with the project's env.py."""
+    from alembic import command
+
+    from backend.db.migrations_config import alembic_config
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            command.upgrade(alembic_config(versions_dir, connection=connection), target)
+            connection.commit()
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(pg_server: PostgresServer) -> str:
+    """A database upgraded to head once per run; tests clone it instead of migrating again."""
+    url = pg_server.fresh_database("template_head")
+    upgrade(url)
+    return url.database
+
+
+@pytest.fixture
+def migrated_db(pg_server: PostgresServer, migrated_template: str) -> Iterator[URL]:
+    url = pg_server.fresh_database("migrated", template=migrated_template)
+    yield url
+    pg_server.drop_database(url)
