@@ -34,6 +34,8 @@ def configure_options() -> dict:
         "compare_server_default": True,
         "include_object": include_object,
         "transaction_per_migration": True,
+        # The deploy writes its audit row inside each revision's own transaction.
+        "on_version_apply": config.attributes.get("on_version_apply", ()),
     }
 
 

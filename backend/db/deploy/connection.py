@@ -1,0 +1,148 @@
+"""Connection test: reach the database with bounded retries, then say what we found there.
+
+A Cloud SQL instance that is restarting or a proxy that is still starting refuses connections
+for a few seconds; the deploy retries with exponential back-off, but never longer than the
+configured total, so a build with a wrong host fails in seconds rather than hanging.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from backend.db.deploy.errors import ConnectionFailed
+from backend.db.urls import mask_text
+
+# Errors a retry cannot fix: retrying a wrong password only adds lockout risk and wait.
+_PERMANENT = (
+    "password authentication failed",
+    "no password supplied",
+    "does not exist",
+    "no pg_hba.conf entry",
+    "invalid dsn",
+    "invalid connection option",
+)
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """What the connection test reports."""
+
+    version: str
+    version_num: int
+    current_heads: tuple[str, ...]
+    pgvector_available: str | None  # the version the server could install, None if absent
+    pgvector_installed: str | None
+
+
+def backoff_delays(
+    attempts: int, total_s: float, first_s: float = 0.5, factor: float = 2.0
+) -> list[float]:
+    """The pauses between ``attempts`` tries: exponential, and summing to at most ``total_s``."""
+    delays: list[float] = []
+    budget = max(total_s, 0.0)
+    delay = first_s
+    for _ in range(max(attempts - 1, 0)):
+        pause = min(delay, budget)
+        delays.append(pause)
+        budget -= pause
+        delay *= factor
+    return delays
+
+
+def describe_error(exc: BaseException, *secrets: str | URL | None) -> str:
+    """The first line of the driver's message, masked.
+
+    SQLAlchemy appends ``[SQL: ...]`` (which may quote parameters) and a "Background on this
+    error" link; the driver's own first line is what the operator needs.
+    """
+    text = str(exc.orig) if isinstance(exc, DBAPIError) and exc.orig is not None else str(exc)
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    first = lines[0] if lines else type(exc).__name__
+    return mask_text(first, *secrets)
+
+
+APPLICATION_NAME = "cotton-erp-deploy"
+
+
+def make_engine(url: URL, connect_timeout_s: float) -> Engine:
+    """An engine without a pool: each deploy connection is opened on purpose and closed after.
+
+    The application name lets ``pg_stat_activity`` (and a waiting deploy) tell who holds a lock.
+    """
+    timeout = max(int(connect_timeout_s), 2)  # libpq's minimum useful value is 2 seconds
+    return sa.create_engine(
+        url,
+        poolclass=sa.pool.NullPool,
+        connect_args={"connect_timeout": timeout, "application_name": APPLICATION_NAME},
+    )
+
+
+def connect(
+    engine: Engine,
+    attempts: int,
+    total_s: float,
+    on_retry: Callable[[int, str, float], None] = lambda attempt, error, pause: None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> tuple[Connection, int]:
+    """Open a connection, retrying transient failures; return it and the attempt that worked.
+
+    Raises :class:`ConnectionFailed` with the last (masked) driver error after ``attempts`` tries
+    or ``total_s`` seconds, whichever comes first.
+    """
+    deadline = clock() + total_s
+    delays = backoff_delays(attempts, total_s)
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return engine.connect(), attempt
+        except SQLAlchemyError as exc:
+            error = describe_error(exc, engine.url)
+        if any(marker in error.lower() for marker in _PERMANENT):
+            raise ConnectionFailed(f"cannot connect to {_where(engine.url)}: {error}")
+        remaining = deadline - clock()
+        if attempt >= attempts or remaining <= 0:
+            raise ConnectionFailed(
+                f"cannot connect to {_where(engine.url)} after {attempt} attempt(s) "
+                f"in {total_s:g} s: {error}"
+            )
+        pause = min(delays[attempt - 1], remaining)
+        on_retry(attempt, error, pause)
+        sleep(pause)
+
+
+def server_info(connection: Connection) -> ServerInfo:
+    """Server version, the revision(s) recorded in ``alembic_version``, and pgvector's status."""
+    version = connection.execute(sa.text("SHOW server_version")).scalar_one()
+    version_num = int(connection.execute(sa.text("SHOW server_version_num")).scalar_one())
+    heads = tuple(MigrationContext.configure(connection).get_current_heads())
+    row = connection.execute(
+        sa.text(
+            "SELECT default_version, installed_version FROM pg_available_extensions "
+            "WHERE name = 'vector'"
+        )
+    ).first()
+    connection.rollback()  # leave no transaction open: Alembic must own the next ones
+    return ServerInfo(
+        version=version,
+        version_num=version_num,
+        current_heads=heads,
+        pgvector_available=row[0] if row else None,
+        pgvector_installed=row[1] if row else None,
+    )
+
+
+def _where(url: URL) -> str:
+    host = url.host or url.query.get("host") or "local socket"
+    if isinstance(host, tuple):
+        host = host[0]
+    port = f":{url.port}" if url.port else ""
+    return f"{host}{port}/{url.database or ''}"
