@@ -9,7 +9,6 @@ exclude it), and is created by the deploy itself.
 from __future__ import annotations
 
 import hashlib
-import os
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass

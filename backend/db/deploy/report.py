@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import IO, Any
 
 from rich.console import Console
