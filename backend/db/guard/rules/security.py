@@ -1,0 +1,185 @@
+"""Security rules over one revision file: injection, dangerous statements, unreviewed data loss.
+
+Every rule takes the parsed revision and its display path and yields findings. Only SQL that is
+executed counts (see ``revision_source.executed_sql``): words in comments, docstrings, unexecuted
+strings or identifiers never trigger a rule.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pglast
+from pglast.parser import ParseError
+
+from backend.db.guard.findings import Finding, error, warning
+from backend.db.guard.revision_source import ExecutedSql, RevisionSource, call_name
+from backend.db.guard.rules.sql_statements import SQL_RULES, destructive, walk
+
+ALLOW_DESTRUCTIVE = "guard: allow-destructive"
+DROP_OPERATIONS = frozenset({"drop_table", "drop_column"})
+
+SecurityRule = Callable[[RevisionSource, str], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class ParsedStatement:
+    """One statement of an executed SQL string, with its line in the revision file."""
+
+    node: pglast.ast.Node
+    line: int
+
+
+@lru_cache(maxsize=1024)
+def _parse(sql: str) -> tuple[tuple[pglast.ast.RawStmt, ...] | None, str | None]:
+    try:
+        return tuple(pglast.parse_sql(sql)), None
+    except ParseError as exc:
+        return None, str(exc)
+
+
+def parse_statements(executed: ExecutedSql) -> tuple[list[ParsedStatement], str | None]:
+    """The statements of a literal SQL string, or the parser's complaint when it is not SQL."""
+    raw, problem = _parse(executed.sql or "")
+    if raw is None:
+        return [], problem
+    statements = []
+    for stmt in raw:
+        start = stmt.stmt_location or 0
+        body = executed.sql[start : start + (stmt.stmt_len or len(executed.sql))]  # type: ignore[index]
+        leading = body[: len(body) - len(body.lstrip())]
+        offset = executed.sql[:start].count("\n") + leading.count("\n")  # type: ignore[index]
+        statements.append(ParsedStatement(stmt.stmt, executed.line + offset))
+    return statements, None
+
+
+def _literal_statements(revision: RevisionSource) -> Iterator[tuple[ExecutedSql, str | None]]:
+    """Executed literal SQL strings with the parse problem, if any (dynamic SQL is skipped)."""
+    for executed in revision.executed_sql():
+        if executed.statement and executed.sql is not None:
+            yield executed, parse_statements(executed)[1]
+
+
+def ban_sql_injection(revision: RevisionSource, path: str) -> Iterator[Finding]:
+    """SQL text must be a literal: pieces formatted in are an injection (and a broken deploy)."""
+    for executed in revision.executed_sql():
+        if executed.dynamic is None:
+            continue
+        yield error(
+            "ban-sql-injection",
+            path,
+            executed.line,
+            f"SQL is built from {executed.dynamic}; a value formatted into SQL can inject "
+            "statements and is invisible to review and to the guard",
+            'Write the SQL as one literal and pass values with sa.text("... :name")'
+            ".bindparams(name=value).",
+        )
+
+
+def sql_unparseable(revision: RevisionSource, path: str) -> Iterator[Finding]:
+    """A literal that pglast cannot parse is unreviewable here; dry-run shows if Postgres agrees.
+
+    A warning, not an error: PostgreSQL is the judge of its own syntax and the dry-run check
+    runs the SQL for real; the warning says that the dangerous-statement rules could not look.
+    """
+    for executed, problem in _literal_statements(revision):
+        if problem is not None:
+            yield warning(
+                "sql-unparseable",
+                path,
+                executed.line,
+                f"the SQL at this line does not parse ({problem}), so no security rule could "
+                "inspect it",
+                "Fix the SQL so it parses as PostgreSQL; split psql meta-commands out.",
+            )
+
+
+def dangerous_statements(revision: RevisionSource, path: str) -> Iterator[Finding]:
+    """Each statement node is judged by every rule of ``SQL_RULES``, wherever it is executed."""
+    for executed, problem in _literal_statements(revision):
+        if problem is not None:
+            continue
+        for statement in parse_statements(executed)[0]:
+            for node in walk(statement.node):
+                for rule in SQL_RULES:
+                    risk = rule.check(node)
+                    if risk is not None:
+                        yield error(rule.id, path, statement.line, risk, rule.hint)
+
+
+def _allow_reason(revision: RevisionSource, first: int, last: int) -> str | None:
+    """The text after ``# guard: allow-destructive`` on the lines of a call ("" when bare)."""
+    for line in range(first, last + 1):
+        comment = revision.comments.get(line, "").lstrip("#").strip()
+        if comment.startswith(ALLOW_DESTRUCTIVE):
+            return comment[len(ALLOW_DESTRUCTIVE) :].strip()
+    return None
+
+
+def _destructive_operations(revision: RevisionSource) -> Iterator[tuple[int, int, str]]:
+    """(first line, last line, risk) of each drop in upgrade(): ``op.drop_*`` calls and SQL."""
+    upgrade = revision.function("upgrade")
+    if upgrade is None:
+        return
+    for node in ast.walk(upgrade):
+        if isinstance(node, ast.Call) and call_name(node) in DROP_OPERATIONS:
+            what = "table" if call_name(node) == "drop_table" else "column"
+            yield (
+                node.lineno,
+                node.end_lineno or node.lineno,
+                f"{call_name(node)}() in upgrade() deletes the {what} and its data",
+            )
+    for executed, problem in _literal_statements(revision):
+        if executed.function != "upgrade" or problem is not None:
+            continue
+        for statement in parse_statements(executed)[0]:
+            for node in walk(statement.node):
+                risk = destructive(node)
+                if risk is not None:
+                    yield executed.line, executed.end_line, risk
+
+
+def require_allowed_destructive(revision: RevisionSource, path: str) -> Iterator[Finding]:
+    """A drop in upgrade() needs ``# guard: allow-destructive <reason>`` on its line.
+
+    Prevents the deploy that silently deletes a column still read by the running release; the
+    reason is echoed as a warning so the report shows who accepted the data loss and why.
+    """
+    for first, last, risk in _destructive_operations(revision):
+        reason = _allow_reason(revision, first, last)
+        if reason:
+            yield warning(
+                "allowed-destructive",
+                path,
+                first,
+                f"{risk}; allowed: {reason}",
+                "Make sure no running code still reads it and a backup exists.",
+            )
+        elif reason == "":
+            yield error(
+                "require-allowed-destructive",
+                path,
+                first,
+                f"{risk}; the allow-destructive comment gives no reason",
+                f"Write why the data can go: `# {ALLOW_DESTRUCTIVE} <reason>`.",
+            )
+        else:
+            yield error(
+                "require-allowed-destructive",
+                path,
+                first,
+                f"{risk}, with no recorded decision",
+                f"Add `# {ALLOW_DESTRUCTIVE} <reason>` on the line once the data loss is "
+                "agreed, or keep the data (rename, expand-contract).",
+            )
+
+
+SECURITY_RULES: list[SecurityRule] = [
+    ban_sql_injection,
+    sql_unparseable,
+    dangerous_statements,
+    require_allowed_destructive,
+]
