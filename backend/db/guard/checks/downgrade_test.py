@@ -1,0 +1,233 @@
+"""downgrade-test: every revision can be rolled back, cleanly, and re-applied.
+
+Asserts on a fresh database: ``upgrade heads`` then ``downgrade base`` succeeds
+(``downgrade-fails`` names the revision); afterwards the catalog is exactly as empty as before
+(``enum-left-behind``, ``table-left-behind``, ``downgrade-leaves-nothing`` for other kinds, each
+naming the object and the revision that created it); upgrading again gives the same schema
+(``upgrade-is-repeatable``); and the stairway (``stairway``): for each revision in topological
+order, upgrade it, downgrade it, upgrade it again, by revision id, so branch points and merges are
+walked too. The incident prevented: a rollback during a failed deploy that itself fails, or that
+leaves an enum behind so the fixed release cannot be deployed ("type already exists").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from alembic.script import Script, ScriptDirectory
+from sqlalchemy.engine import Connection
+
+from backend.db import schema_contract
+from backend.db.guard.checks.revision_findings import function_line, load_failure, migration_failure
+from backend.db.guard.context import GuardContext
+from backend.db.guard.findings import Finding, error
+from backend.db.guard.stepping import MigrationFailed, Stepper, first_line, topological_order
+from backend.db.schema_contract import Difference, Snapshot
+
+LEFTOVER_RULES = {"enum": "enum-left-behind", "table": "table-left-behind"}
+LEFTOVER_FALLBACK_RULE = "downgrade-leaves-nothing"
+# How a downgrade() drops each kind of object; the hint of a leftover finding quotes it.
+DROP_HINTS = {
+    "table": "op.drop_table({name!r})",
+    "enum": 'sa.Enum(name={name!r}).drop(op.get_bind(), checkfirst=True) (or "DROP TYPE {name}")',
+    "type": 'op.execute("DROP TYPE {name}")',
+    "index": "op.drop_index({name!r})",
+    "sequence": 'op.execute("DROP SEQUENCE {name}")',
+    "function": 'op.execute("DROP FUNCTION {name}")',
+    "view": 'op.execute("DROP VIEW {name}")',
+    "extension": 'op.execute("DROP EXTENSION IF EXISTS {name}")',
+}
+
+
+def run(context: GuardContext) -> list[Finding]:
+    """Full cycle (upgrade, downgrade base, upgrade) and the stairway; see the module docstring."""
+    with context.step("load revisions"):
+        try:
+            scripts = context.scripts()
+            scripts.get_heads()
+        except Exception as exc:  # noqa: BLE001 - a revision file that does not load is a finding
+            return [load_failure(context, exc)]
+    with _database(context, "downgrade") as connection:
+        return _full_cycle_then_stairway(context, scripts, connection)
+
+
+@contextmanager
+def _database(context: GuardContext, prefix: str) -> Iterator[Connection]:
+    server = context.server()
+    with context.step(f"create database ({prefix})"):
+        url = server.fresh_database(prefix)
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def _snapshot(connection: Connection) -> Snapshot:
+    snap = schema_contract.snapshot(connection)
+    connection.commit()
+    return snap
+
+
+def _full_cycle_then_stairway(
+    context: GuardContext, scripts: ScriptDirectory, connection: Connection
+) -> list[Finding]:
+    stepper = Stepper(scripts, connection)
+    empty = _snapshot(connection)
+    with context.step("upgrade to head"):
+        try:
+            stepper.upgrade("heads")
+        except MigrationFailed as failure:
+            return [migration_failure(context, "upgrade-fails", failure)]
+    at_head = _snapshot(connection)
+    with context.step("downgrade to base"):
+        try:
+            stepper.downgrade("base")
+        except MigrationFailed as failure:
+            return [migration_failure(context, "downgrade-fails", failure)]
+    leftovers = _leftovers(_snapshot(connection), empty)
+    if not leftovers:
+        # The database is back at an empty base: the stairway runs right here, and its last
+        # upgrade of every revision is the "upgrade again" of the full cycle.
+        with context.step(f"stairway ({len(topological_order(scripts))} revisions)"):
+            findings = _stairway(context, scripts, stepper)
+        if not findings:
+            findings = _repeatability(context, scripts, at_head, _snapshot(connection))
+        return findings
+
+    with context.step("find the revisions that created the leftovers"):
+        findings = _leftover_findings(context, scripts, leftovers)
+    with context.step("upgrade to head again"):
+        try:
+            stepper.upgrade("heads")
+            findings += _repeatability(context, scripts, at_head, _snapshot(connection))
+        except MigrationFailed as failure:
+            findings.append(migration_failure(context, "upgrade-is-repeatable", failure))
+    with _database(context, "stairway") as clean, context.step("stairway"):
+        findings += _stairway(context, scripts, Stepper(scripts, clean))
+    return findings
+
+
+def _leftovers(after: Snapshot, empty: Snapshot) -> list[Difference]:
+    """What the downgrade left, without indexes/constraints of tables that are left anyway."""
+    differences = schema_contract.compare(after, empty)
+    tables = {d.name for d in differences if d.kind == "table"}
+
+    def owned_by_leftover_table(d: Difference) -> bool:
+        if d.kind == "index":
+            return after["indexes"][d.name]["table"] in tables
+        if d.kind in ("constraint", "column"):
+            return d.name.split(".", 1)[0] in tables
+        return False
+
+    return [d for d in differences if not owned_by_leftover_table(d)]
+
+
+def _leftover_findings(
+    context: GuardContext, scripts: ScriptDirectory, leftovers: list[Difference]
+) -> list[Finding]:
+    creators = _creators(context, scripts, leftovers)
+    findings = []
+    for leftover in leftovers:
+        script = creators.get((leftover.kind, leftover.name))
+        drop = DROP_HINTS.get(leftover.kind, "a matching DROP").format(name=leftover.name)
+        if script is None:
+            where, path, line = "", context.display_path(scripts.versions), None
+        else:
+            where = f" (created by revision {script.revision})"
+            path = context.display_path(script.path)
+            line = function_line(script.path, "downgrade")
+        findings.append(
+            error(
+                LEFTOVER_RULES.get(leftover.kind, LEFTOVER_FALLBACK_RULE),
+                path,
+                line,
+                f"downgrade to base leaves {leftover.kind} {leftover.name} behind{where}; "
+                "the next upgrade fails on it or builds on a stale object",
+                f"drop it in downgrade(): {drop}",
+            )
+        )
+    return findings
+
+
+def _creators(
+    context: GuardContext, scripts: ScriptDirectory, leftovers: list[Difference]
+) -> dict[tuple[str, str], Script]:
+    """Which revision first creates each leftover: replay the upgrade one revision at a time on
+    another fresh database, snapshotting after each. Runs only when something was left."""
+    wanted = {(d.kind, d.name) for d in leftovers}
+    found: dict[tuple[str, str], Script] = {}
+    with _database(context, "replay") as connection:
+        stepper = Stepper(scripts, connection)
+        empty = _snapshot(connection)
+        for script in stepper.upgrade_plan("heads"):
+            try:
+                stepper.apply(script, is_upgrade=True)
+            except MigrationFailed:
+                break
+            present = {
+                (d.kind, d.name) for d in schema_contract.compare(_snapshot(connection), empty)
+            }
+            for key in wanted & present:
+                found[key] = script
+            wanted -= present
+            if not wanted:
+                break
+    return found
+
+
+def _stairway(context: GuardContext, scripts: ScriptDirectory, stepper: Stepper) -> list[Finding]:
+    """Up, down, up for each revision in topological order; the first break is reported."""
+    phases = (
+        (True, "upgrade"),
+        (False, "downgrade"),
+        (True, "upgrade after its own downgrade"),
+    )
+    for script in topological_order(scripts):
+        for is_upgrade, phase in phases:
+            try:
+                stepper.apply(script, is_upgrade)
+            except MigrationFailed as failure:
+                return [_stairway_finding(context, script, phase, failure)]
+    return []
+
+
+def _stairway_finding(
+    context: GuardContext, script: Script, phase: str, failure: MigrationFailed
+) -> Finding:
+    if phase == "downgrade":
+        hint = "make downgrade() undo exactly what upgrade() does, in reverse order"
+    elif phase == "upgrade":
+        hint = "the revision fails right after its predecessors; fix the statement Postgres rejects"
+    else:
+        hint = (
+            "downgrade() does not restore the state before upgrade(): it leaves something "
+            "behind or drops something the upgrade does not re-create"
+        )
+    return error(
+        "stairway",
+        context.display_path(script.path),
+        function_line(script.path, "downgrade" if phase == "downgrade" else "upgrade"),
+        f"stairway breaks at revision {script.revision}: {phase} fails: "
+        f"{first_line(failure.error)}",
+        hint,
+    )
+
+
+def _repeatability(
+    context: GuardContext, scripts: ScriptDirectory, first: Snapshot, second: Snapshot
+) -> list[Finding]:
+    return [
+        error(
+            "upgrade-is-repeatable",
+            context.display_path(scripts.versions),
+            None,
+            f"after downgrade base and upgrade head again the schema differs: {difference}",
+            "the downgrade leaves state that changes the next upgrade; make downgrade() undo "
+            "upgrade() exactly",
+        )
+        for difference in schema_contract.compare(second, first)
+    ]

@@ -1,0 +1,174 @@
+"""dry-run: the chain upgrades a fresh PostgreSQL (with pgvector) to head, and the result is right.
+
+Asserts, in order: every revision file loads (``revision-loads``); ``upgrade heads`` succeeds on
+an empty database (``upgrade-fails`` names the revision and Postgres' error, the incident being a
+deploy that stops half-way); the database ends at the head(s) (``upgrade-reaches-head``); the live
+schema equals the committed contract (``schema-matches-contract``); the models and the migrated
+schema agree (``no-model-drift``: a column in a model that no migration creates is a 500 in
+production on first use); and offline ``--sql`` generation works for the whole chain
+(``offline-sql-generates``), which DBAs use to review a release.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.script import ScriptDirectory
+
+from backend.db import schema_contract
+from backend.db.guard.checks.model_drift import describe_diff
+from backend.db.guard.checks.revision_findings import (
+    load_failure,
+    migration_failure,
+    offline_failure,
+)
+from backend.db.guard.context import GuardContext
+from backend.db.guard.findings import Finding, error
+from backend.db.guard.stepping import MigrationFailed, Stepper, first_line, offline_sql
+
+SLOWEST_SHOWN = 3
+
+
+def run(context: GuardContext) -> list[Finding]:
+    """Upgrade a fresh database to head and check where it ends up; see the module docstring."""
+    with context.step("load revisions"):
+        try:
+            scripts = context.scripts()
+            heads = scripts.get_heads()
+        except Exception as exc:  # noqa: BLE001 - a revision file that does not load is a finding
+            return [load_failure(context, exc)]
+    if len(heads) > 1:
+        context.notes.append(f"{len(heads)} heads: upgraded to all of them (heads)")
+
+    server = context.server()
+    with context.step("create database"):
+        url = server.fresh_database("dryrun")
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            findings = _check_database(context, scripts, connection, heads)
+    finally:
+        engine.dispose()
+    with context.step("generate offline SQL"):
+        findings += _check_offline_sql(context, scripts)
+    return findings
+
+
+def _check_database(context, scripts: ScriptDirectory, connection, heads) -> list[Finding]:
+    stepper = Stepper(scripts, connection)
+    with context.step(f"upgrade to head ({len(list(scripts.walk_revisions()))} revisions)"):
+        try:
+            applied = stepper.upgrade("heads")
+        except MigrationFailed as failure:
+            return [migration_failure(context, "upgrade-fails", failure)]
+    slowest = sorted(applied, key=lambda step: step.duration_s, reverse=True)[:SLOWEST_SHOWN]
+    if slowest:
+        context.notes.append(
+            "slowest revisions: "
+            + ", ".join(f"{step.revision} {step.duration_s:.3f} s" for step in slowest)
+        )
+
+    findings = _check_reaches_head(context, scripts, stepper, heads)
+    if context.contract_path is None:
+        context.notes.append("schema contract: skipped (foreign versions folder; see --contract)")
+    else:
+        with context.step("compare with the schema contract"):
+            findings += _check_contract(context, connection)
+    if not context.compare_models:
+        context.notes.append("model drift: skipped (foreign versions folder; see --compare-models)")
+    else:
+        with context.step("compare with the models"):
+            findings += _check_model_drift(context, stepper)
+    return findings
+
+
+def _check_reaches_head(context, scripts, stepper: Stepper, heads) -> list[Finding]:
+    current = stepper.heads()
+    if set(current) == set(heads):
+        return []
+    path = context.display_path(scripts.versions)
+    return [
+        error(
+            "upgrade-reaches-head",
+            path,
+            None,
+            f"after `upgrade heads` the database is at {', '.join(current) or 'base'}, "
+            f"not at the head {', '.join(heads)}; a deploy would stop short of the code",
+            "check down_revision links and branch labels with `alembic history`",
+        )
+    ]
+
+
+def _check_contract(context: GuardContext, connection) -> list[Finding]:
+    path = context.display_path(context.contract_path)
+    if not context.contract_path.is_file():
+        return [
+            error(
+                "schema-matches-contract",
+                path,
+                None,
+                "the schema contract file is missing, so schema changes go unreviewed",
+                "generate it from a migrated database (fresh_schema.regenerate_contract) and "
+                "commit it",
+            )
+        ]
+    expected = schema_contract.load(context.contract_path)
+    live = schema_contract.snapshot(connection)
+    connection.commit()
+    return [
+        error(
+            "schema-matches-contract",
+            path,
+            None,
+            f"the migrated schema differs from the contract: {difference}",
+            "if the change is intended, regenerate the contract and commit it with the "
+            "migration; otherwise fix the migration",
+        )
+        for difference in schema_contract.compare(live, expected)
+    ]
+
+
+def _check_model_drift(context: GuardContext, stepper: Stepper) -> list[Finding]:
+    metadata = stepper.options.get("target_metadata")
+    if metadata is None:
+        context.notes.append("model drift: skipped (env.py sets no target_metadata)")
+        return []
+    try:
+        diffs = compare_metadata(stepper.migration_context, metadata)
+    except Exception as exc:  # noqa: BLE001 - a comparison that crashes is reported, not raised
+        diffs = None
+        failure = first_line(exc)
+    finally:
+        if stepper.connection.in_transaction():
+            stepper.connection.commit()
+    path = context.display_path(context.versions_dir)
+    if diffs is None:
+        return [
+            error(
+                "no-model-drift",
+                path,
+                None,
+                f"the models could not be compared with the migrated schema: {failure}",
+                "run `alembic revision --autogenerate` locally to see the failure",
+            )
+        ]
+    return [
+        error(
+            "no-model-drift",
+            path,
+            None,
+            describe_diff(diff),
+            "write a migration for it (`alembic revision --autogenerate -m ...`, then review "
+            "it), or change the model back",
+        )
+        for diff in diffs
+    ]
+
+
+def _check_offline_sql(context: GuardContext, scripts: ScriptDirectory) -> list[Finding]:
+    try:
+        sql = offline_sql(scripts, "heads")
+    except Exception as exc:  # noqa: BLE001 - any failure of a revision in --sql mode is a finding
+        return [offline_failure(context, exc)]
+    context.notes.append(f"offline SQL: {len(sql.splitlines())} lines")
+    return []

@@ -1,0 +1,76 @@
+"""Findings about one revision file, shared by the database checks: it does not load, or it fails."""
+
+from __future__ import annotations
+
+import ast
+import traceback
+from pathlib import Path
+
+from backend.db.guard.context import GuardContext
+from backend.db.guard.findings import Finding, error
+from backend.db.guard.stepping import MigrationFailed, first_line
+
+
+def load_failure(context: GuardContext, exc: BaseException) -> Finding:
+    """``revision-loads``: a revision file Alembic cannot import (syntax error, bad import)."""
+    path, line = _location(exc, context.versions_dir)
+    return error(
+        "revision-loads",
+        context.display_path(path) if path else context.display_path(context.versions_dir),
+        line,
+        f"a revision file cannot be loaded ({first_line(exc)}); no migration can run",
+        "fix the file so that `python -c 'import ast; ast.parse(open(FILE).read())'` and "
+        "`alembic history` succeed",
+    )
+
+
+def migration_failure(context: GuardContext, rule: str, failure: MigrationFailed) -> Finding:
+    """A revision whose upgrade() or downgrade() raised, pointing at that function."""
+    direction = "upgrade" if failure.is_upgrade else "downgrade"
+    return error(
+        rule,
+        context.display_path(failure.path),
+        function_line(failure.path, direction),
+        f"{direction}() of revision {failure.script.revision} fails: {first_line(failure.error)}",
+        f"run `alembic {direction}` of this revision against a scratch database and fix the "
+        "statement Postgres rejects",
+    )
+
+
+def offline_failure(context: GuardContext, exc: BaseException) -> Finding:
+    """``offline-sql-generates``: ``upgrade --sql`` fails, pointing at the revision that raised."""
+    path, line = _location(exc, context.versions_dir)
+    return error(
+        "offline-sql-generates",
+        context.display_path(path or context.versions_dir),
+        line,
+        f"`alembic upgrade head --sql` fails: {first_line(exc)}; the release cannot be reviewed "
+        "as SQL",
+        "do not read from the database inside upgrade() (no op.get_bind() queries); use "
+        "op.execute() with literal SQL",
+    )
+
+
+def function_line(path: str | Path, name: str) -> int | None:
+    """The line of ``def name`` at the top level of a Python file, if it parses."""
+    try:
+        tree = ast.parse(Path(path).read_text())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
+            return node.lineno
+    return None
+
+
+def _location(exc: BaseException, versions_dir: Path) -> tuple[Path | None, int | None]:
+    """Where in the versions folder an exception comes from: a SyntaxError's file, else the
+    innermost traceback frame inside the folder."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return Path(exc.filename), exc.lineno
+    found: tuple[Path | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename)
+        if path.resolve().parent == versions_dir:
+            found = (path, frame.lineno)
+    return found

@@ -1,0 +1,192 @@
+"""Move one database along the revision graph in-process, one revision at a time if need be.
+
+``alembic.command.upgrade`` reloads every revision file and re-runs env.py on each call, which
+makes a stairway over N revisions quadratic. A :class:`Stepper` runs env.py once per database
+to learn the project's migration options (so a foreign versions folder is migrated exactly as the
+project's own would be), then drives Alembic's ``MigrationContext`` directly with
+``RevisionStep``\\ s of the one ScriptDirectory of the run: linear, a few ms of overhead per step.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic.operations import Operations
+from alembic.runtime.environment import EnvironmentContext
+from alembic.runtime.migration import MigrationContext, RevisionStep
+from alembic.script import Script, ScriptDirectory
+from sqlalchemy.engine import Connection
+
+from backend.db.migrations_config import alembic_config
+
+
+@dataclass(frozen=True)
+class AppliedStep:
+    """One revision applied in one direction, and how long it took."""
+
+    revision: str
+    is_upgrade: bool
+    duration_s: float
+
+
+class MigrationFailed(Exception):
+    """A revision's upgrade() or downgrade() raised; names the revision and the first error line."""
+
+    def __init__(self, script: Script, is_upgrade: bool, error: BaseException) -> None:
+        self.script = script
+        self.is_upgrade = is_upgrade
+        self.error = error
+        super().__init__(
+            f"{'upgrade' if is_upgrade else 'downgrade'} of {script.revision} failed: "
+            f"{first_line(error)}"
+        )
+
+    @property
+    def path(self) -> Path:
+        return Path(self.script.path)
+
+
+def first_line(error: BaseException) -> str:
+    """The first meaningful line of an error: for a DB error, Postgres' own message."""
+    original = getattr(error, "orig", None)
+    text = str(original if original is not None else error).strip()
+    line = text.splitlines()[0] if text else type(error).__name__
+    return line if original is not None else f"{type(error).__name__}: {line}"
+
+
+def env_options(scripts: ScriptDirectory, connection: Connection) -> dict:
+    """The options env.py passes to ``context.configure`` for an online run on ``connection``."""
+    captured: dict = {}
+
+    def capture(heads, migration_context: MigrationContext) -> list:
+        captured.update(migration_context.opts)
+        return []
+
+    config = alembic_config(scripts.versions, connection=connection)
+    with EnvironmentContext(config, scripts, fn=capture, dont_mutate=True):
+        scripts.run_env()
+    if connection.in_transaction():
+        connection.commit()
+    for key in ("fn", "dont_mutate", "destination_rev", "starting_rev", "as_sql"):
+        captured.pop(key, None)
+    return captured
+
+
+class Stepper:
+    """Upgrades and downgrades one database, to a target or one revision at a time.
+
+    Each revision runs in its own transaction (the project's ``transaction_per_migration``), so a
+    failing revision leaves the database at the last good one.
+    """
+
+    def __init__(self, scripts: ScriptDirectory, connection: Connection) -> None:
+        self.scripts = scripts
+        self.connection = connection
+        self.options = env_options(scripts, connection)
+        self._plan: Callable[[tuple[str, ...]], Sequence[RevisionStep]] = lambda heads: []
+        self._context = self._new_context()
+
+    def _new_context(self) -> MigrationContext:
+        return MigrationContext.configure(
+            connection=self.connection, opts={**self.options, "fn": self._next_steps}
+        )
+
+    @property
+    def migration_context(self) -> MigrationContext:
+        return self._context
+
+    def heads(self) -> tuple[str, ...]:
+        """The revisions the database is at (several while branches are unmerged)."""
+        heads = self._context.get_current_heads()
+        self._end_transaction()
+        return heads
+
+    def upgrade(self, target: str = "heads") -> list[AppliedStep]:
+        return self._run(lambda heads: self.scripts._upgrade_revs(target, heads))
+
+    def downgrade(self, target: str = "base") -> list[AppliedStep]:
+        return self._run(lambda heads: self.scripts._downgrade_revs(target, heads))
+
+    def upgrade_plan(self, target: str = "heads") -> list[Script]:
+        """The revisions ``upgrade(target)`` would apply from the current heads, in order."""
+        return [step.revision for step in self.scripts._upgrade_revs(target, self.heads())]
+
+    def apply(self, script: Script, is_upgrade: bool) -> AppliedStep:
+        """Apply exactly one revision (by id, so merges and branch points are unambiguous)."""
+        step = RevisionStep(self.scripts.revision_map, script, is_upgrade)
+        return self._run(lambda heads: [step])[0]
+
+    def _next_steps(self, heads: tuple[str, ...], migration_context: MigrationContext) -> list:
+        return list(self._plan(heads))
+
+    def _run(self, plan: Callable[[tuple[str, ...]], Sequence[RevisionStep]]) -> list[AppliedStep]:
+        planned: list[RevisionStep] = []
+
+        def remember(heads: tuple[str, ...]) -> Sequence[RevisionStep]:
+            for step in plan(heads):
+                planned.append(step)
+            return planned
+
+        applied: list[AppliedStep] = []
+        clock = [time.perf_counter()]
+
+        def record(ctx, step, heads, run_args) -> None:
+            now = time.perf_counter()
+            revision = planned[len(applied)].revision.revision
+            applied.append(AppliedStep(revision, step.is_upgrade, now - clock[0]))
+            clock[0] = now
+
+        self._plan = remember
+        self._end_transaction()
+        # A fresh MigrationContext per run, as each `alembic` command gets: its DDL memo
+        # remembers enum types created earlier and would skip creating them again.
+        self._context = self._new_context()
+        self._context.on_version_apply_callbacks = [record]
+        try:
+            # ``op.*`` inside the revisions resolves to this context (env.py's run_migrations
+            # does the same).
+            with Operations.context(self._context):
+                self._context.run_migrations()
+        except Exception as exc:
+            self._end_transaction(rollback=True)
+            if len(applied) < len(planned):
+                failed = planned[len(applied)]
+                raise MigrationFailed(failed.revision, failed.is_upgrade, exc) from exc
+            raise
+        finally:
+            self._plan = lambda heads: []
+        self._end_transaction()
+        return applied
+
+    def _end_transaction(self, rollback: bool = False) -> None:
+        # The MigrationContext begins its own transaction per revision only when none is open.
+        if self.connection.in_transaction():
+            if rollback:
+                self.connection.rollback()
+            else:
+                self.connection.commit()
+
+
+def topological_order(scripts: ScriptDirectory) -> list[Script]:
+    """Every revision, each after all of its down-revisions (base first)."""
+    return list(reversed(list(scripts.walk_revisions("base", "heads"))))
+
+
+def offline_sql(scripts: ScriptDirectory, target: str = "heads") -> str:
+    """The SQL Alembic's ``--sql`` (offline) mode emits for base -> ``target``."""
+    buffer = io.StringIO()
+    config = alembic_config(scripts.versions)
+    config.output_buffer = buffer
+
+    def plan(heads, migration_context: MigrationContext) -> list:
+        return scripts._upgrade_revs(target, heads)
+
+    with EnvironmentContext(
+        config, scripts, fn=plan, as_sql=True, starting_rev=None, destination_rev=target
+    ):
+        scripts.run_env()
+    return buffer.getvalue()
