@@ -1,0 +1,80 @@
+"""Helpers of the deploy tests: a fresh database as a URL string, the CLI in-process, catalog reads."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import URL
+
+from backend.db.deploy.cli import main
+
+CHAINS = Path(__file__).parent / "chains"
+GOOD = CHAINS / "good"
+FAILING_MIDDLE = CHAINS / "failing_middle"
+DB_ENV = ("DATABASE_URL", "DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD", "DB_NAME")
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No database setting leaks in from the machine running the tests."""
+    for name in (*DB_ENV, "DEPLOY_TEST_SLEEP"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def db_url(fresh_db: URL) -> str:
+    """The fresh database's URL as text, password included (as an operator would pass it)."""
+    return fresh_db.render_as_string(hide_password=False)
+
+
+Deploy = Callable[..., tuple[int, str]]
+
+
+@pytest.fixture
+def deploy() -> Deploy:
+    """Run the CLI in-process: ``deploy(*args) -> (exit code, output)``."""
+
+    def run(*args: str | Path) -> tuple[int, str]:
+        out = io.StringIO()
+        code = main([str(a) for a in args], file=out)
+        return code, out.getvalue()
+
+    return run
+
+
+def scalar(url: str | URL, sql: str, **params: object) -> object:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(sql), params).scalar()
+    finally:
+        engine.dispose()
+
+
+def current_revision(url: str | URL) -> str | None:
+    if not scalar(url, "SELECT to_regclass('alembic_version') IS NOT NULL"):
+        return None
+    return scalar(url, "SELECT version_num FROM alembic_version")
+
+
+def table_exists(url: str | URL, name: str) -> bool:
+    return bool(scalar(url, "SELECT to_regclass(:n) IS NOT NULL", n=name))
+
+
+def audit_rows(url: str | URL) -> list[tuple[str, str]]:
+    """(revision, action) of every audit row, oldest first."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return [
+                tuple(r)
+                for r in conn.execute(
+                    sa.text("SELECT revision, action FROM migration_audit ORDER BY id")
+                )
+            ]
+    finally:
+        engine.dispose()
