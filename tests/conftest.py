@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine
 
+from backend.db.fresh_schema import upgrade_database
 from backend.db.postgres import PostgresServer, postgres_server
 
 
@@ -34,26 +35,11 @@ def engine(fresh_db: URL) -> Iterator[Engine]:
     engine.dispose()
 
 
-def upgrade(url: URL, target: str = "head", versions_dir=None) -> None:
-    """Migrate the database at ``url`` in-process with the project's env.py."""
-    from alembic import command
-
-    from backend.db.migrations_config import alembic_config
-
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as connection:
-            command.upgrade(alembic_config(versions_dir, connection=connection), target)
-            connection.commit()
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def migrated_template(pg_server: PostgresServer) -> str:
     """A database upgraded to head once per run; tests clone it instead of migrating again."""
     url = pg_server.fresh_database("template_head")
-    upgrade(url)
+    upgrade_database(url)
     return url.database
 
 

@@ -6,10 +6,24 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import command
+from sqlalchemy.engine import URL
 
 from backend.db import schema_contract
 from backend.db.migrations_config import SCHEMA_CONTRACT, alembic_config
 from backend.db.postgres import PostgresServer, postgres_server
+
+
+def upgrade_database(
+    url: URL, target: str = "heads", versions_dir: str | Path | None = None
+) -> None:
+    """Migrate the database at ``url`` to ``target`` in-process with the project's env.py."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            command.upgrade(alembic_config(versions_dir, connection=connection), target)
+            connection.commit()
+    finally:
+        engine.dispose()
 
 
 def migrated_snapshot(

@@ -1,0 +1,1 @@
+"""Platform core: event log and outbox, capabilities, GDPR consents and data-subject requests."""

@@ -1,0 +1,1 @@
+"""Notifications to users, their channel preferences and push device tokens."""

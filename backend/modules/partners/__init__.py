@@ -1,0 +1,1 @@
+"""Business partners (buyers, sellers, brokers, transporters) with their KYC, places and people."""

@@ -1,0 +1,1 @@
+"""Settings: users and access control, organizations, commodities and the trade-term masters."""

@@ -1,0 +1,1 @@
+"""Trade desk: requirements and availabilities, their matching, negotiations and trades."""
