@@ -59,9 +59,13 @@ FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = :schema AND c.relname <> ALL(:excluded)
 """
+# A sequence owned by an excluded table (migration_audit.id) is excluded with it.
 _SEQUENCES = """
 SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = :schema AND c.relkind = 'S'
+WHERE n.nspname = :schema AND c.relkind = 'S' AND NOT EXISTS (
+  SELECT 1 FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid
+  WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+    AND t.relname = ANY(:excluded))
 """
 _VIEWS = """
 SELECT c.relname AS name, pg_get_viewdef(c.oid) AS definition

@@ -47,8 +47,16 @@ def test_describe_error_keeps_the_first_driver_line_masked() -> None:
 
 def test_closed_port_gives_up_after_the_attempts(deploy: Deploy) -> None:
     url = f"postgresql://deployer:Pa55-word@127.0.0.1:{closed_port()}/erp"
-    code, out = deploy("--database-url", url, "--versions", GOOD, "--connect-attempts", "3",
-                       "--connect-timeout", "2")
+    code, out = deploy(
+        "--database-url",
+        url,
+        "--versions",
+        GOOD,
+        "--connect-attempts",
+        "3",
+        "--connect-timeout",
+        "2",
+    )
     assert code == 2
     assert out.count("retrying in") == 2
     assert "after 3 attempt(s)" in out and "Connection refused" in out
@@ -71,7 +79,15 @@ def test_wrong_password_is_masked(deploy: Deploy, fresh_db: sa.URL) -> None:
 
 def test_unknown_host_is_exit_2(deploy: Deploy) -> None:
     url = "postgresql://u:topsecret@nonexistent.invalid:5432/erp"
-    code, out = deploy("--database-url", url, "--versions", GOOD, "--connect-attempts", "2",
-                       "--connect-timeout", "1")
+    code, out = deploy(
+        "--database-url",
+        url,
+        "--versions",
+        GOOD,
+        "--connect-attempts",
+        "2",
+        "--connect-timeout",
+        "1",
+    )
     assert code == 2
     assert "nonexistent.invalid" in out and "topsecret" not in out

@@ -84,7 +84,10 @@ def test_downgrade_needs_allow_downgrade(deploy: Deploy, db_url: str) -> None:
     )
     assert code == 0, out
     assert current_revision(db_url) == "c1_bales" and not table_exists(db_url, "lot")
-    assert audit_rows(db_url)[-2:] == [("c3_bale_weight", "rolled_back"), ("c2_lots", "rolled_back")]
+    assert audit_rows(db_url)[-2:] == [
+        ("c3_bale_weight", "rolled_back"),
+        ("c2_lots", "rolled_back"),
+    ]
 
 
 def test_changed_revision_file_warns_and_strict_fails(

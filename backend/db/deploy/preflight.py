@@ -17,7 +17,7 @@ from sqlalchemy.engine import URL
 from backend.db.deploy.errors import PreflightError
 from backend.db.migrations_config import ALEMBIC_INI, SCHEMA_CONTRACT, VERSIONS_DIR
 from backend.db.migrations_config import script_directory as load_script_directory
-from backend.db.urls import UrlError, mask_text, parse_url, render_url
+from backend.db.urls import UrlError, mask_text, parse_url
 
 DB_PARTS = ("DB_HOST", "DB_USER", "DB_NAME")
 CLOUD_SQL_SOCKET_ROOT = "/cloudsql/"
