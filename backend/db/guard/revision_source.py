@@ -36,6 +36,7 @@ class ExecutedSql:
     dynamic: str | None
     statement: bool
     bound: bool = False
+    driver_sql: bool = False  # exec_driver_sql(): no ``:name`` parameters, sent as written
 
 
 @dataclass
@@ -186,7 +187,7 @@ def _find_executed_sql(tree: ast.Module) -> Iterator[ExecutedSql]:
     scope = _Scope(tree)
     owner = enclosing_functions(tree)
     seen_text_calls: set[int] = set()
-    sinks: list[tuple[ast.Call, ast.expr, bool]] = []
+    sinks: list[tuple[ast.Call, ast.expr, bool]] = []  # (call, SQL argument, executed?)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not node.args:
             continue
@@ -211,6 +212,7 @@ def _find_executed_sql(tree: ast.Module) -> Iterator[ExecutedSql]:
                 dynamic=text.dynamic,
                 statement=executed,
                 bound=text.bound,
+                driver_sql=call_name(call) == "exec_driver_sql",
             )
 
 
@@ -231,6 +233,10 @@ def _resolve(
         if isinstance(node.op, ast.Mod):
             return [_Text(None, "%-formatting")]
         if isinstance(node.op, ast.Add):
+            # ``"..." + name`` is building SQL from a variable, even when the name holds a
+            # literal today; only literal pieces (``"a" "b"``, ``"a" + "b"``) stay literal.
+            if any(isinstance(side, ast.Name) for side in (node.left, node.right)):
+                return [_Text(None, "string concatenation with a variable")]
             left, right = again(node.left), again(node.right)
             if all(t is not None and t.sql is not None for t in left + right):
                 return [_Text(a.sql + b.sql, None) for a in left for b in right]  # type: ignore[operator, union-attr]

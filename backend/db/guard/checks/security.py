@@ -6,6 +6,7 @@ Python-level dangers; squawk weighs the lock risks of each revision after the ba
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding, error
@@ -27,32 +28,40 @@ def _start_squawk(context: GuardContext) -> SquawkRun | None:
 
 
 def run(context: GuardContext) -> list[Finding]:
-    """All security findings for the versions folder."""
+    """All security findings for the versions folder.
+
+    Offline SQL runs each upgrade() in Alembic's ``--sql`` mode, i.e. it executes the revisions'
+    Python; so squawk runs only once bandit has found nothing dangerous in that Python.
+    """
     files = context.revision_files()
-    bandit = start_bandit(files)  # runs while the rest works
-    with context.step("offline SQL + start squawk"):
-        squawk = _start_squawk(context)
+    bandit = start_bandit(files)  # runs while the ast rules work
     findings: list[Finding] = []
     with context.step("executed SQL rules"):
         for path in files:
-            revision = parse_revision(path)
-            shown = context.display_path(path)
-            if revision.tree is None:
-                # A file the guard cannot read cannot be vouched for.
-                findings.append(
-                    error(
-                        "revision-compiles",
-                        shown,
-                        revision.syntax_error.lineno if revision.syntax_error else None,
-                        "the revision does not compile, so its SQL cannot be inspected",
-                        "Fix the syntax error; then the security rules can read the file.",
-                    )
-                )
-                continue
-            for rule in SECURITY_RULES:
-                findings.extend(rule(revision, shown))
+            findings.extend(_revision_findings(path, context.display_path(path)))
     with context.step("bandit"):
-        findings.extend(bandit_findings(bandit, context.display_path))
-    with context.step("squawk"):
-        findings.extend(squawk_findings(squawk, context.display_path))
+        python_dangers = bandit_findings(bandit, context.display_path)
+        findings.extend(python_dangers)
+    with context.step("squawk (offline SQL)"):
+        if python_dangers:
+            context.notes.append("squawk skipped: bandit found Python the guard will not run")
+        else:
+            findings.extend(squawk_findings(_start_squawk(context), context.display_path))
     return findings
+
+
+def _revision_findings(path: Path, shown: str) -> list[Finding]:
+    revision = parse_revision(path)
+    if revision.tree is None:
+        # A file the guard cannot read cannot be vouched for.
+        line = revision.syntax_error.lineno if revision.syntax_error else None
+        return [
+            error(
+                "revision-compiles",
+                shown,
+                line,
+                "the revision does not compile, so its SQL cannot be inspected",
+                "Fix the syntax error; then the security rules can read the file.",
+            )
+        ]
+    return [finding for rule in SECURITY_RULES for finding in rule(revision, shown)]

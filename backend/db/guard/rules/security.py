@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pglast
+import sqlalchemy as sa
 from pglast.parser import ParseError
+from sqlalchemy.dialects import postgresql
 
 from backend.db.guard.findings import Finding, error, warning
 from backend.db.guard.revision_source import ExecutedSql, RevisionSource, call_name
@@ -23,6 +25,10 @@ ALLOW_DESTRUCTIVE = "guard: allow-destructive"
 DROP_OPERATIONS = frozenset({"drop_table", "drop_column"})
 
 SecurityRule = Callable[[RevisionSource, str], Iterable[Finding]]
+
+# ``:name`` parameters of sa.text (and of op.execute strings, which Alembic wraps in text())
+# are not PostgreSQL; SQLAlchemy's own compiler turns them into ``$1`` placeholders pglast reads.
+DOLLAR_PARAMS = postgresql.dialect(paramstyle="numeric_dollar")
 
 
 @dataclass(frozen=True)
@@ -41,17 +47,29 @@ def _parse(sql: str) -> tuple[tuple[pglast.ast.RawStmt, ...] | None, str | None]
         return None, str(exc)
 
 
+def postgres_text(executed: ExecutedSql) -> str:
+    """The SQL as PostgreSQL receives it: text() parameters become ``$n`` placeholders."""
+    sql = executed.sql or ""
+    if executed.driver_sql:
+        return sql
+    try:
+        return str(sa.text(sql).compile(dialect=DOLLAR_PARAMS))
+    except Exception:  # SQLAlchemy refuses it: let pglast judge the text as written
+        return sql
+
+
 def parse_statements(executed: ExecutedSql) -> tuple[list[ParsedStatement], str | None]:
     """The statements of a literal SQL string, or the parser's complaint when it is not SQL."""
-    raw, problem = _parse(executed.sql or "")
+    sql = postgres_text(executed)
+    raw, problem = _parse(sql)
     if raw is None:
         return [], problem
     statements = []
     for stmt in raw:
         start = stmt.stmt_location or 0
-        body = executed.sql[start : start + (stmt.stmt_len or len(executed.sql))]  # type: ignore[index]
+        body = sql[start : start + (stmt.stmt_len or len(sql))]
         leading = body[: len(body) - len(body.lstrip())]
-        offset = executed.sql[:start].count("\n") + leading.count("\n")  # type: ignore[index]
+        offset = sql[:start].count("\n") + leading.count("\n")
         statements.append(ParsedStatement(stmt.stmt, executed.line + offset))
     return statements, None
 

@@ -1,0 +1,21 @@
+"""add lot
+
+Revision ID: b2
+Revises: c3
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "b2"
+down_revision = 'c3'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("bales", sa.Column("lot", sa.String(20), nullable=True))
+
+
+def downgrade() -> None:
+    op.drop_column("bales", "lot")

@@ -1,0 +1,2 @@
+revision = 'old'
+def upgrade(:
