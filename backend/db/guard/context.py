@@ -60,7 +60,9 @@ class GuardContext:
             self.contract_path = Path(self.contract_path).resolve()
         if self.compare_models is None:
             self.compare_models = self.is_project
-        self._lock = threading.RLock()
+        # Separate locks: loading the revisions must not wait for the server to start.
+        self._scripts_lock = threading.Lock()
+        self._server_lock = threading.Lock()
         self._local = threading.local()
 
     @property
@@ -74,14 +76,14 @@ class GuardContext:
 
     def scripts(self) -> ScriptDirectory:
         """Alembic's ScriptDirectory over the folder, loaded once per run (revision files too)."""
-        with self._lock:
+        with self._scripts_lock:
             if self._scripts is None:
                 self._scripts = script_directory(self.versions_dir)
             return self._scripts
 
     def server(self) -> PostgresServer:
         """The run's Postgres server, started on first use; every thread gets the same one."""
-        with self._lock:
+        with self._server_lock:
             if self._server_error is not None:
                 raise self._server_error
             if self._server is None:
@@ -170,7 +172,7 @@ class GuardContext:
 
     def close(self) -> None:
         """Stop the server (and drop its scratch databases) if this run started one."""
-        with self._lock:
+        with self._server_lock:
             if self._server is not None:
                 self._server.close()
                 self._server = None

@@ -26,6 +26,7 @@ from backend.db.guard.findings import Finding, error
 from backend.db.guard.stepping import MigrationFailed, Stepper, first_line, topological_order
 from backend.db.schema_contract import Difference, Snapshot
 
+_AGAIN = "upgrade after its own downgrade"
 LEFTOVER_RULES = {"enum": "enum-left-behind", "table": "table-left-behind"}
 LEFTOVER_FALLBACK_RULE = "downgrade-leaves-nothing"
 # How a downgrade() drops each kind of object; the hint of a leftover finding quotes it.
@@ -55,7 +56,8 @@ def run(context: GuardContext) -> list[Finding]:
 
 @contextmanager
 def _database(context: GuardContext, prefix: str) -> Iterator[Connection]:
-    server = context.server()
+    with context.step("PostgreSQL ready"):
+        server = context.server()
     with context.step(f"create database ({prefix})"):
         url = server.fresh_database(prefix)
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
@@ -89,10 +91,20 @@ def _full_cycle_then_stairway(
         except MigrationFailed as failure:
             return [migration_failure(context, "downgrade-fails", failure)]
     leftovers = _leftovers(_snapshot(connection), empty)
+    revisions = topological_order(scripts)
+    if not leftovers and len(revisions) == 1:
+        # One revision: its stairway (up, down, up) is exactly this full cycle's last step.
+        context.notes.append("stairway: one revision, walked by the full cycle itself")
+        with context.step("upgrade to head again"):
+            try:
+                stepper.upgrade("heads")
+            except MigrationFailed as failure:
+                return [_stairway_finding(context, revisions[0], _AGAIN, failure)]
+        return _repeatability(context, scripts, at_head, _snapshot(connection))
     if not leftovers:
         # The database is back at an empty base: the stairway runs right here, and its last
         # upgrade of every revision is the "upgrade again" of the full cycle.
-        with context.step(f"stairway ({len(topological_order(scripts))} revisions)"):
+        with context.step(f"stairway ({len(revisions)} revisions)"):
             findings = _stairway(context, scripts, stepper)
         if not findings:
             findings = _repeatability(context, scripts, at_head, _snapshot(connection))
@@ -184,7 +196,7 @@ def _stairway(context: GuardContext, scripts: ScriptDirectory, stepper: Stepper)
     phases = (
         (True, "upgrade"),
         (False, "downgrade"),
-        (True, "upgrade after its own downgrade"),
+        (True, _AGAIN),
     )
     for script in topological_order(scripts):
         for is_upgrade, phase in phases:

@@ -40,7 +40,8 @@ def run(context: GuardContext) -> list[Finding]:
     if len(heads) > 1:
         context.notes.append(f"{len(heads)} heads: upgraded to all of them (heads)")
 
-    server = context.server()
+    with context.step("PostgreSQL ready"):
+        server = context.server()
     with context.step("create database"):
         url = server.fresh_database("dryrun")
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)

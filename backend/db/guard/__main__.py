@@ -1,0 +1,5 @@
+"""``python -m backend.db.guard``: the same as the ``migration-guard`` console script."""
+
+from backend.db.guard.cli import console_main
+
+console_main()

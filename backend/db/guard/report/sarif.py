@@ -1,0 +1,64 @@
+"""SARIF 2.1.0 for GitHub code scanning: one run, its rules (with help text) and results."""
+
+from __future__ import annotations
+
+import json
+
+from backend.db.guard.findings import CheckResult, Finding, Severity
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+GUIDE = "DATABASE_MIGRATION_GUIDE.md"
+
+
+def render(results: list[CheckResult]) -> str:
+    findings = [finding for result in results for finding in result.findings]
+    rules: dict[str, dict] = {}
+    for finding in findings:
+        rules.setdefault(finding.rule, _rule(finding))
+    document = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "migration-guard",
+                        "informationUri": f"{GUIDE}",
+                        "rules": list(rules.values()),
+                    }
+                },
+                "results": [_result(finding, list(rules)) for finding in findings],
+                "properties": {"checks": [r.check for r in results]},
+            }
+        ],
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _rule(finding: Finding) -> dict:
+    return {
+        "id": finding.rule,
+        "name": finding.rule,
+        "shortDescription": {"text": finding.rule},
+        "fullDescription": {"text": finding.message},
+        "help": {"text": finding.hint, "markdown": f"{finding.hint}\n\nSee {GUIDE}#{finding.rule}"},
+        "helpUri": f"{GUIDE}#{finding.rule}",
+        "defaultConfiguration": {"level": _level(finding)},
+    }
+
+
+def _result(finding: Finding, rule_ids: list[str]) -> dict:
+    location: dict = {"artifactLocation": {"uri": finding.path}}
+    if finding.line:
+        location["region"] = {"startLine": finding.line}
+    return {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_ids.index(finding.rule),
+        "level": _level(finding),
+        "message": {"text": f"{finding.message} Fix: {finding.hint}"},
+        "locations": [{"physicalLocation": location}],
+    }
+
+
+def _level(finding: Finding) -> str:
+    return "error" if finding.severity is Severity.ERROR else "warning"
