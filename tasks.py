@@ -1,11 +1,144 @@
 """Invoke tasks: the operator's and developer's menu. Each task wraps one library function.
 
-Run ``invoke --list`` to see them.
+Run ``invoke --list`` to see them. Exit codes of the deploy tasks: 0 success, 1 migration or
+verification failed, 2 environment, pre-flight or connection failed.
 """
 
 from __future__ import annotations
 
 from invoke import Collection, Exit, task
+
+COMPOSE = "docker compose -f infra/docker/docker-compose.yml"
+
+DEPLOY_HELP = {
+    "database-url": "default: DATABASE_URL, else DB_HOST/DB_PORT/DB_USER/DB_PASSWORD/DB_NAME",
+    "versions": "versions folder (default: the project's)",
+    "contract": "schema contract to verify against (default: the project's)",
+    "to": "target revision (default: head)",
+    "dry-run": "print pending revisions and their SQL; apply nothing",
+    "strict": "fail when an applied revision's file changed since it was applied",
+    "allow-downgrade": "allow --to below the current revision",
+    "json-logs": "one JSON object per line (Cloud Logging)",
+    "connect-attempts": "connection attempts (default 5)",
+    "connect-timeout": "total seconds for all connection attempts (default 30)",
+    "lock-wait": "seconds to wait for another deploy's lock (default 300)",
+    "lock-timeout": "PostgreSQL lock_timeout per statement (default 5s)",
+    "statement-timeout": "PostgreSQL statement_timeout (default 10min)",
+    "lock-retries": "re-runs of a revision that hit lock_timeout (default 0)",
+    "debug": "show the traceback of an unexpected error",
+}
+READ_HELP = {k: DEPLOY_HELP[k] for k in ("database-url", "versions", "contract", "json-logs")}
+
+
+def _run_deploy(command: str, **options) -> None:
+    from backend.db.deploy.options import DeployOptions
+    from backend.db.deploy.runner import run
+
+    given = {k: v for k, v in options.items() if v is not None}
+    code = run(DeployOptions(command=command, **given))
+    if code:
+        raise Exit(code=code)  # the runner already printed the one-line reason
+
+
+def _deploy_task(command: str, doc: str, help: dict):
+    def body(
+        c,
+        database_url=None,
+        versions=None,
+        contract=None,
+        to=None,
+        dry_run=False,
+        strict=False,
+        allow_downgrade=False,
+        json_logs=False,
+        connect_attempts=None,
+        connect_timeout=None,
+        lock_wait=None,
+        lock_timeout=None,
+        statement_timeout=None,
+        lock_retries=None,
+        debug=False,
+    ):
+        _run_deploy(
+            command,
+            database_url=database_url,
+            versions_dir=versions,
+            contract=contract,
+            target=to,
+            dry_run=dry_run,
+            strict=strict,
+            allow_downgrade=allow_downgrade,
+            json_logs=json_logs,
+            debug=debug,
+            connect_attempts=int(connect_attempts) if connect_attempts else None,
+            connect_timeout=float(connect_timeout) if connect_timeout else None,
+            lock_wait=float(lock_wait) if lock_wait else None,
+            lock_timeout=lock_timeout,
+            statement_timeout=statement_timeout,
+            lock_retries=int(lock_retries) if lock_retries else None,
+        )
+
+    body.__doc__ = doc
+    body.__name__ = command
+    return task(body, name=command, help=help, auto_shortflags=False)
+
+
+deploy = _deploy_task(
+    "deploy",
+    "Migrate the database to head under a lock, verify it against the contract, audit each step.",
+    DEPLOY_HELP,
+)
+migrate = _deploy_task(
+    "migrate", "Migrate under the lock like deploy, without the verification.", DEPLOY_HELP
+)
+
+
+@task(help=READ_HELP)
+def verify(c, database_url=None, versions=None, contract=None, json_logs=False):
+    """Check the database is at head and its schema equals the committed contract."""
+    _run_deploy("verify", database_url=database_url, versions_dir=versions, contract=contract,
+                json_logs=json_logs)  # fmt: skip
+
+
+@task(help=READ_HELP)
+def current(c, database_url=None, versions=None, contract=None, json_logs=False):
+    """Show the server, pgvector and the database's current revision next to the code's head."""
+    _run_deploy("current", database_url=database_url, versions_dir=versions, contract=contract,
+                json_logs=json_logs)  # fmt: skip
+
+
+@task(help=READ_HELP)
+def history(c, database_url=None, versions=None, contract=None, json_logs=False):
+    """Show the deploy audit trail (migration_audit), newest first."""
+    _run_deploy("history", database_url=database_url, versions_dir=versions, contract=contract,
+                json_logs=json_logs)  # fmt: skip
+
+
+@task(
+    help={
+        "message": "what the revision changes (-m)",
+        "postgres": "auto | url | docker | embedded (default: auto)",
+        "database-url": "a server for the scratch database (never a live database)",
+    }
+)
+def revision(c, message, postgres="auto", database_url=None):
+    """Autogenerate a revision against a fresh database at head, then lint and security-check it."""
+    from backend.db.deploy.errors import DeployError
+    from backend.db.deploy.revision import autogenerate
+
+    try:
+        path = autogenerate(message, postgres=postgres, database_url=database_url)
+    except DeployError as exc:
+        raise Exit(f"revision: {exc}", code=exc.exit_code) from None
+    print(f"new revision: {path}")
+    try:
+        from backend.db.guard.cli import main as guard
+    except ImportError as exc:
+        raise Exit(f"revision written, but the migration guard is unavailable ({exc})", 2) from None
+    for check in ("lint", "security"):
+        code = guard([check])
+        if code:
+            raise Exit(f"revision: migration-guard {check} failed on {path}", code=code)
 
 
 @task(
@@ -27,4 +160,30 @@ def snapshot(c, postgres="auto", database_url=None):
     print(f"schema contract written from {server}: {summary(snap)}")
 
 
-namespace = Collection(snapshot)
+@task
+def guard(c):
+    """Run every migration-guard check (nox -s migration_guard)."""
+    c.run("nox -s migration_guard", pty=False)
+
+
+@task(name="up")
+def db_up(c):
+    """Start the local PostgreSQL with pgvector (docker compose, infra/docker)."""
+    c.run(f"{COMPOSE} up -d --wait")
+
+
+@task(name="down")
+def db_down(c):
+    """Stop the local PostgreSQL, keeping its data."""
+    c.run(f"{COMPOSE} down")
+
+
+@task(name="reset")
+def db_reset(c):
+    """Destroy the local PostgreSQL's data and start it empty."""
+    c.run(f"{COMPOSE} down --volumes")
+    c.run(f"{COMPOSE} up -d --wait")
+
+
+db = Collection("db", db_up, db_down, db_reset)
+namespace = Collection(deploy, migrate, verify, current, history, revision, snapshot, guard, db)
