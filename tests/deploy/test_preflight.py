@@ -9,6 +9,7 @@ import pytest
 from backend.db.deploy import preflight
 from backend.db.deploy.errors import PreflightError
 from backend.db.migrations_config import SCHEMA_CONTRACT
+from backend.db.urls import render_url
 
 from .conftest import GOOD
 
@@ -31,7 +32,7 @@ def test_url_from_db_parts() -> None:
         "commodity_erp",
     )
     assert url.password == "s3cr3t-pw"
-    assert "s3cr3t-pw" not in preflight.render_url(url)
+    assert "s3cr3t-pw" not in render_url(url)
 
 
 def test_cloud_sql_socket_goes_to_the_host_query() -> None:
