@@ -56,7 +56,7 @@ def run(context: GuardContext) -> list[Finding]:
 
 @contextmanager
 def _database(context: GuardContext, prefix: str) -> Iterator[Connection]:
-    with context.step("PostgreSQL ready"):
+    with context.step("wait for PostgreSQL"):
         server = context.server()
     with context.step(f"create database ({prefix})"):
         url = server.fresh_database(prefix)

@@ -40,7 +40,7 @@ def run(context: GuardContext) -> list[Finding]:
     if len(heads) > 1:
         context.notes.append(f"{len(heads)} heads: upgraded to all of them (heads)")
 
-    with context.step("PostgreSQL ready"):
+    with context.step("wait for PostgreSQL"):
         server = context.server()
     with context.step("create database"):
         url = server.fresh_database("dryrun")

@@ -1,0 +1,25 @@
+"""create warehouses
+
+Revision ID: a1
+Revises:
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "a1"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "warehouses",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name", sa.String(80), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("warehouses")
