@@ -11,7 +11,7 @@ from pathlib import Path
 from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding, error
 from backend.db.guard.revision_source import parse_revision
-from backend.db.guard.rules.bandit_scan import bandit_findings, start_bandit
+from backend.db.guard.rules.bandit_scan import bandit_findings
 from backend.db.guard.rules.security import SECURITY_RULES
 from backend.db.guard.rules.squawk_scan import SquawkRun, squawk_findings, start_squawk
 
@@ -34,13 +34,12 @@ def run(context: GuardContext) -> list[Finding]:
     Python; so squawk runs only once bandit has found nothing dangerous in that Python.
     """
     files = context.revision_files()
-    bandit = start_bandit(files)  # runs while the ast rules work
     findings: list[Finding] = []
     with context.step("executed SQL rules"):
         for path in files:
             findings.extend(_revision_findings(path, context.display_path(path)))
     with context.step("bandit"):
-        python_dangers = bandit_findings(bandit, context.display_path)
+        python_dangers = bandit_findings(files, context.display_path)
         findings.extend(python_dangers)
     with context.step("squawk (offline SQL)"):
         if python_dangers:

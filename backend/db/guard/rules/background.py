@@ -1,4 +1,4 @@
-"""External tools (ruff, bandit, squawk) as background processes: start early, collect late.
+"""External tools (ruff, squawk) as background processes: start early, collect late.
 
 A check starts its tools before its own ast work and collects them at the end, so their start-up
 time (imports, binary load) overlaps with the check instead of adding to it.

@@ -1,0 +1,168 @@
+"""The lint check: its rules one by one on tiny revision files, and every lint scenario folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from backend.db.guard.checks import lint
+from backend.db.guard.context import GuardContext
+from backend.db.guard.findings import Finding, Severity
+from backend.db.guard.revision_source import parse_revision
+from backend.db.guard.rules.lint import (
+    filename_matches_revision,
+    no_app_import,
+    require_real_downgrade,
+    revision_compiles,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios" / "lint"
+
+HEADER = 'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "{rev}"\ndown_revision = {down!r}\n'
+ADD_COLUMN = '    op.add_column("bales", sa.Column("lot", sa.String(20)))\n'
+
+
+def write_revision(
+    folder: Path, rev: str, body: str, down: str | None = None, name: str = ""
+) -> Path:
+    path = folder / (name or f"{rev}_change.py")
+    path.write_text(HEADER.format(rev=rev, down=down) + body)
+    return path
+
+
+def rule_ids(findings: list[Finding], severity: Severity = Severity.ERROR) -> list[str]:
+    return [f.rule for f in findings if f.severity is severity]
+
+
+def downgrade_findings(tmp_path: Path, downgrade_body: str, upgrade_body: str = ADD_COLUMN):
+    path = write_revision(
+        tmp_path, "b2", f"def upgrade():\n{upgrade_body}\n\ndef downgrade():\n{downgrade_body}"
+    )
+    return list(require_real_downgrade(parse_revision(path), "b2_change.py"))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    pass\n",
+        '    """Cannot be undone."""\n',
+        "    ...\n",
+        "    raise NotImplementedError\n",
+        '    raise NotImplementedError("one-way migration")\n',
+        '    """Nothing."""\n    pass\n    return None\n',
+    ],
+)
+def test_a_downgrade_that_does_nothing_fails(tmp_path: Path, body: str) -> None:
+    findings = downgrade_findings(tmp_path, body)
+    assert [f.rule for f in findings] == ["require-real-downgrade"]
+    assert findings[0].line == 10  # the ``def downgrade`` line
+
+
+def test_a_downgrade_that_undoes_the_upgrade_passes(tmp_path: Path) -> None:
+    assert downgrade_findings(tmp_path, '    op.drop_column("bales", "lot")\n') == []
+
+
+def test_a_noop_upgrade_needs_no_downgrade(tmp_path: Path) -> None:
+    """A merge revision: ``pass`` both ways is fine."""
+    assert downgrade_findings(tmp_path, "    pass\n", upgrade_body="    pass\n") == []
+
+
+def test_a_missing_upgrade_or_downgrade_fails(tmp_path: Path) -> None:
+    path = write_revision(tmp_path, "b2", f"def upgrade():\n{ADD_COLUMN}")
+    findings = list(require_real_downgrade(parse_revision(path), "b2_change.py"))
+    assert [f.message for f in findings] == [
+        "the revision defines no downgrade(); Alembic fails when it reaches this revision"
+    ]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import backend.modules.core.models",
+        "from backend.db.base import Base",
+        "from app.models import Trade",
+        "import app",
+    ],
+)
+def test_an_application_import_fails_wherever_it_is(tmp_path: Path, statement: str) -> None:
+    body = f"def upgrade():\n    {statement}\n\n\ndef downgrade():\n    pass\n"
+    path = write_revision(tmp_path, "b2", body)
+    findings = list(no_app_import(parse_revision(path), "b2_change.py"))
+    assert [(f.rule, f.line) for f in findings] == [("no-app-import", 7)]
+
+
+def test_library_imports_with_app_like_names_pass(tmp_path: Path) -> None:
+    body = "import application_helpers\nfrom backend_tools import x\nfrom . import sibling\n"
+    path = write_revision(tmp_path, "b2", body)
+    assert list(no_app_import(parse_revision(path), "b2_change.py")) == []
+
+
+def test_file_name_must_start_with_revision_id(tmp_path: Path) -> None:
+    good = write_revision(tmp_path, "b2", "", name="b2_add_lot.py")
+    bad = write_revision(tmp_path, "b2", "", name="add_lot_b2.py")
+    assert list(filename_matches_revision(parse_revision(good), "x")) == []
+    assert rule_ids(list(filename_matches_revision(parse_revision(bad), "x"))) == [
+        "filename-matches-revision"
+    ]
+
+
+def test_a_syntax_error_is_a_finding_at_its_line(tmp_path: Path) -> None:
+    path = write_revision(tmp_path, "b2", "def upgrade(:\n    pass\n")
+    findings = list(revision_compiles(parse_revision(path), "b2_change.py"))
+    assert [(f.rule, f.line) for f in findings] == [("revision-compiles", 6)]
+
+
+def test_graph_errors_become_findings_not_crashes(tmp_path: Path) -> None:
+    """Cycle and missing down revision are Alembic exceptions; lint reports them."""
+    write_revision(tmp_path, "a1", "def upgrade():\n    pass\ndef downgrade():\n    pass\n", "c3")
+    write_revision(tmp_path, "c3", "def upgrade():\n    pass\ndef downgrade():\n    pass\n", "a1")
+    write_revision(tmp_path, "d4", "def upgrade():\n    pass\ndef downgrade():\n    pass\n", "zz")
+    findings = lint.run(GuardContext(versions_dir=tmp_path))
+    assert set(rule_ids(findings)) in ({"no-cycle"}, {"missing-down-revision"})
+
+
+def test_unused_import_is_only_a_warning_and_undefined_name_an_error(tmp_path: Path) -> None:
+    body = "import json\n\n\ndef upgrade():\n    op.execute(SQL)\n\n\ndef downgrade():\n"
+    body += '    op.execute("SELECT 1")\n'
+    write_revision(tmp_path, "a1", body, name="a1_base.py")
+    findings = lint.run(GuardContext(versions_dir=tmp_path))
+    assert rule_ids(findings) == ["ruff-F821"]
+    assert set(rule_ids(findings, Severity.WARNING)) == {"ruff-F401"}  # json, sa
+    undefined = next(f for f in findings if f.rule == "ruff-F821")
+    assert undefined.line == 10
+    assert undefined.path.endswith("a1_base.py")
+
+
+def test_duplicate_ids_are_reported_although_alembic_keeps_one(tmp_path: Path) -> None:
+    base = "def upgrade():\n    pass\ndef downgrade():\n    pass\n"
+    write_revision(tmp_path, "a1", base, name="a1_base.py")
+    write_revision(tmp_path, "b2", base, "a1", name="b2_one.py")
+    write_revision(tmp_path, "b2", base, "a1", name="b2_two.py")
+    findings = lint.run(GuardContext(versions_dir=tmp_path))
+    assert rule_ids(findings) == ["unique-revision-id"]  # and not single-head: one id, one head
+
+
+def test_the_projects_own_versions_folder_passes_lint() -> None:
+    findings = lint.run(GuardContext())
+    assert rule_ids(findings) == []
+
+
+def scenario_folders() -> list[Path]:
+    return sorted(p for p in SCENARIOS.iterdir() if (p / "expected.toml").exists())
+
+
+@pytest.mark.parametrize("folder", scenario_folders(), ids=lambda p: p.name)
+def test_lint_scenario(folder: Path) -> None:
+    """Each folder's verdict, in-process (the CLI harness runs the same folders end to end)."""
+    expected = tomllib.loads((folder / "expected.toml").read_text())
+    errors = rule_ids(lint.run(GuardContext(versions_dir=folder / "versions")))
+    assert (1 if errors else 0) == expected["exit_code"], errors
+    assert set(expected["rules"]) <= set(errors)
+    assert folder.name.startswith("pass_" if expected["exit_code"] == 0 else "fail_")
