@@ -185,5 +185,22 @@ def db_reset(c):
     c.run(f"{COMPOSE} up -d --wait")
 
 
+@task(help={"check": "only report stale files (exit 1 when any), write nothing"})
+def erd(c, check=False):
+    """Regenerate the Mermaid schema diagrams in docs/schema/ from the models."""
+    from backend.db import erd as diagrams
+
+    if check:
+        stale = diagrams.stale()
+        if stale:
+            raise Exit(f"erd: stale in docs/schema/: {', '.join(stale)}; run `invoke erd`", 1)
+        print("erd: docs/schema/ is current")
+        return
+    changed = diagrams.write()
+    print(f"erd: {len(changed)} file(s) rewritten in docs/schema/: {', '.join(changed) or 'none'}")
+
+
 db = Collection("db", db_up, db_down, db_reset)
-namespace = Collection(deploy, migrate, verify, current, history, revision, snapshot, guard, db)
+namespace = Collection(
+    deploy, migrate, verify, current, history, revision, snapshot, guard, erd, db
+)
