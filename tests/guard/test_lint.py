@@ -1,8 +1,8 @@
-"""The lint check: its rules one by one on tiny revision files, and every lint scenario folder."""
+"""The lint check: its rules one by one on tiny revision files (the scenario folders in
+tests/scenarios/lint run through the CLI in tests/scenarios/test_scenarios.py)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,13 +17,6 @@ from backend.db.guard.rules.lint import (
     require_real_downgrade,
     revision_compiles,
 )
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios" / "lint"
 
 HEADER = 'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "{rev}"\ndown_revision = {down!r}\n'
 ADD_COLUMN = '    op.add_column("bales", sa.Column("lot", sa.String(20)))\n'
@@ -152,17 +145,3 @@ def test_duplicate_ids_are_reported_although_alembic_keeps_one(tmp_path: Path) -
 def test_the_projects_own_versions_folder_passes_lint() -> None:
     findings = lint.run(GuardContext())
     assert rule_ids(findings) == []
-
-
-def scenario_folders() -> list[Path]:
-    return sorted(p for p in SCENARIOS.iterdir() if (p / "expected.toml").exists())
-
-
-@pytest.mark.parametrize("folder", scenario_folders(), ids=lambda p: p.name)
-def test_lint_scenario(folder: Path) -> None:
-    """Each folder's verdict, in-process (the CLI harness runs the same folders end to end)."""
-    expected = tomllib.loads((folder / "expected.toml").read_text())
-    errors = rule_ids(lint.run(GuardContext(versions_dir=folder / "versions")))
-    assert (1 if errors else 0) == expected["exit_code"], errors
-    assert set(expected["rules"]) <= set(errors)
-    assert folder.name.startswith("pass_" if expected["exit_code"] == 0 else "fail_")
