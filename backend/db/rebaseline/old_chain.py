@@ -1,0 +1,92 @@
+"""Steps 1 and 2: the old chain upgrades a fresh database to all of its heads; its catalog is the truth.
+
+The truth is what production databases migrated with the old chain look like, so it is read from
+a database the old chain itself built, never from the models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+
+from backend.db import schema_contract
+from backend.db.guard.checks.revision_findings import load_failure, migration_failure
+from backend.db.guard.context import GuardContext
+from backend.db.guard.findings import Finding
+from backend.db.guard.stepping import MigrationFailed, Stepper, topological_order
+from backend.db.migrations_config import script_directory
+from backend.db.postgres import PostgresServer
+from backend.db.rebaseline.errors import CouldNotRun, RebaselineError
+
+
+@dataclass(frozen=True)
+class OldChain:
+    """The revisions to squash, in topological order, and what they build."""
+
+    versions_dir: Path
+    revisions: tuple[str, ...]
+    heads: tuple[str, ...]
+    files: tuple[Path, ...]
+    truth: schema_contract.Snapshot
+
+
+def load(versions_dir: Path) -> ScriptDirectory:
+    """Alembic's view of the folder; several heads are allowed, a broken graph is not."""
+    if not versions_dir.is_dir():
+        raise CouldNotRun(f"versions folder not found: {versions_dir}")
+    scripts = script_directory(versions_dir)
+    try:
+        heads = scripts.get_heads()
+    except Exception as exc:  # noqa: BLE001 - a revision that does not load is reported as the guard does
+        finding = load_failure(GuardContext(versions_dir=versions_dir), exc)
+        raise RebaselineError(
+            f"the old chain does not load: {finding.message}", [_line(finding)]
+        ) from None
+    if not heads:
+        raise CouldNotRun(f"no revisions to squash in {versions_dir}")
+    return scripts
+
+
+def build_truth(versions_dir: Path, server: PostgresServer) -> OldChain:
+    """Upgrade a fresh database to ``heads`` with the old chain and snapshot it.
+
+    A revision that fails stops the rebaseline with the guard's own ``upgrade-fails`` finding:
+    a chain that cannot build a database cannot be squashed into one that can.
+    """
+    versions_dir = Path(versions_dir).resolve()
+    scripts = load(versions_dir)
+    ordered = topological_order(scripts)
+    url = server.fresh_database("rebaseline_old")
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            try:
+                Stepper(scripts, connection).upgrade("heads")
+            except MigrationFailed as failure:
+                finding = migration_failure(
+                    GuardContext(versions_dir=versions_dir), "upgrade-fails", failure
+                )
+                raise RebaselineError(
+                    f"the old chain does not upgrade a fresh database: {finding.message}",
+                    [_line(finding)],
+                ) from None
+            truth = schema_contract.snapshot(connection)
+            connection.rollback()
+    finally:
+        engine.dispose()
+        server.drop_database(url)
+    return OldChain(
+        versions_dir=versions_dir,
+        revisions=tuple(script.revision for script in ordered),
+        heads=tuple(sorted(scripts.get_heads())),
+        files=tuple(Path(script.path) for script in ordered),
+        truth=truth,
+    )
+
+
+def _line(finding: Finding) -> str:
+    where = f"{finding.path}:{finding.line}" if finding.line else finding.path
+    return f"[{finding.rule}] {where}: {finding.message} (fix: {finding.hint})"
