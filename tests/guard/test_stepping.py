@@ -1,0 +1,74 @@
+"""In-process stepping: by revision id through branches and merges, failures name the revision."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backend.db.guard.stepping import MigrationFailed, Stepper, offline_sql, topological_order
+from backend.db.migrations_config import script_directory
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+BRANCHES = SCENARIOS / "downgrade_test" / "pass_merge_and_branches" / "versions"
+SQL_ERROR = SCENARIOS / "dry_run" / "fail_sql_error" / "versions"
+
+
+def test_topological_order_puts_every_revision_after_its_parents() -> None:
+    order = [script.revision for script in topological_order(script_directory(BRANCHES))]
+    assert sorted(order) == ["a1", "a2", "b1", "c4", "m3", "r1"]
+    position = {revision: i for i, revision in enumerate(order)}
+    for child, parents in {
+        "a1": ["r1"],
+        "a2": ["a1"],
+        "b1": ["r1"],
+        "m3": ["a2", "b1"],
+        "c4": ["m3"],
+    }.items():
+        assert all(position[p] < position[child] for p in parents), order
+
+
+def test_upgrade_and_downgrade_move_the_version_table(engine) -> None:
+    with engine.connect() as connection:
+        stepper = Stepper(script_directory(BRANCHES), connection)
+        assert stepper.heads() == ()
+        applied = stepper.upgrade("heads")
+        assert len(applied) == 6 and all(step.is_upgrade for step in applied)
+        assert stepper.heads() == ("c4",)
+        assert [step.revision for step in stepper.downgrade("base")][0] == "c4"
+        assert stepper.heads() == ()
+
+
+def test_apply_steps_one_revision_by_id_across_a_branch_point_and_a_merge(engine) -> None:
+    scripts = script_directory(BRANCHES)
+    revisions = {script.revision: script for script in topological_order(scripts)}
+    with engine.connect() as connection:
+        stepper = Stepper(scripts, connection)
+        for revision in ("r1", "a1", "a2"):
+            stepper.apply(revisions[revision], is_upgrade=True)
+        stepper.apply(revisions["b1"], is_upgrade=True)
+        assert set(stepper.heads()) == {"a2", "b1"}  # two branches side by side
+        stepper.apply(revisions["b1"], is_upgrade=False)
+        assert stepper.heads() == ("a2",)  # only b1's branch went away
+        stepper.apply(revisions["b1"], is_upgrade=True)
+        stepper.apply(revisions["m3"], is_upgrade=True)
+        assert stepper.heads() == ("m3",)
+        stepper.apply(revisions["m3"], is_upgrade=False)
+        assert set(stepper.heads()) == {"a2", "b1"}  # un-merging restores both heads
+
+
+def test_a_failing_revision_is_named_and_the_earlier_ones_stay(engine) -> None:
+    with engine.connect() as connection:
+        stepper = Stepper(script_directory(SQL_ERROR), connection)
+        with pytest.raises(MigrationFailed) as failure:
+            stepper.upgrade("heads")
+        assert failure.value.script.revision == "b2" and failure.value.is_upgrade
+        assert failure.value.path.name == "b2_bad_sql.py"
+        assert 'type "integr" does not exist' in str(failure.value)
+        assert stepper.heads() == ("a1",)  # a transaction per revision
+
+
+def test_offline_sql_covers_the_whole_chain() -> None:
+    sql = offline_sql(script_directory(BRANCHES))
+    assert "CREATE TABLE warehouses" in sql and "CREATE TYPE cotton_grade" in sql
+    assert "CREATE INDEX ix_brokers_name" in sql
