@@ -61,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-downgrade", action="store_true", help="allow --to below the current revision"
     )
     parser.add_argument(
+        "--adopt-baseline",
+        action="store_true",
+        help="after a rebaseline: a database at the old head(s) whose schema equals the "
+        "contract is stamped to the new baseline (anything else exits 1)",
+    )
+    parser.add_argument(
         "--json-logs", action="store_true", help="one JSON object per line (Cloud Logging)"
     )
     parser.add_argument(

@@ -33,3 +33,4 @@ class DeployOptions:
     statement_timeout: str = "10min"
     lock_retries: int = 0  # re-runs of a revision that failed on lock_timeout
     lock_retry_delay: float = 2.0  # first back-off before such a re-run; doubles each time
+    adopt_baseline: bool = False  # stamp a database at the old heads onto a rebaselined baseline

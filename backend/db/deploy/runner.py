@@ -28,6 +28,7 @@ from backend.db.deploy.options import DeployOptions
 from backend.db.deploy.report import Reporter
 from backend.db.deploy.verify import verify
 from backend.db.migrations_config import BACKEND_DIR
+from backend.db.rebaseline.adopt import adopt_baseline
 from backend.db.urls import render_url
 
 REPO_ROOT = BACKEND_DIR.parent
@@ -154,6 +155,11 @@ def _connected(options, env, reporter, checked, engine, session: Connection, att
 
 
 def _locked(options, env, reporter, checked, engine, session: Connection) -> str:
+    if options.adopt_baseline:
+        adopted = adopt_baseline(
+            engine, checked.scripts, checked.contract, audit.Deployer.from_env(env)
+        )
+        reporter.info("adopt", str(adopted), revision=adopted.baseline)
     # Read again under the lock: a deploy that waited finds the other's work done.
     current = connection.server_info(session).current_heads
     migration = migrate.plan(

@@ -1,0 +1,145 @@
+"""Move a database migrated with the old chain onto the new baseline: check, then stamp.
+
+A rebaselined database is adopted only when both hold: its ``alembic_version`` is exactly the old
+head(s) the baseline records (``record.replaces_heads``), and its live schema equals the schema
+contract of the new baseline. Then, in one transaction, ``alembic_version`` is set to the
+baseline and an audit row (action ``stamped``) is written. The incident prevented: a database
+stamped while it was behind (or hand-patched), which then misses columns that no revision will
+ever create again. Stamp after catching up, never just stamp.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection, Engine
+
+from backend.db import schema_contract
+from backend.db.deploy import audit
+from backend.db.deploy.errors import DeployError
+from backend.db.rebaseline.record import Rebaselined, read_record
+
+_VERSION_TABLE = sa.table("alembic_version", sa.column("version_num", sa.String(32)))
+_CATCH_UP = "stamp after catching up, never just stamp"
+
+
+class AdoptionRefused(DeployError):
+    """The database is not exactly where the old chain leaves it; ``differences`` says where not."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, differences: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.differences = differences or []
+
+
+@dataclass(frozen=True)
+class Adopted:
+    """The outcome: the baseline the database is at now, and where it came from."""
+
+    baseline: str
+    from_heads: tuple[str, ...]
+    already: bool = False
+
+    def __str__(self) -> str:
+        if self.already:
+            return f"already at the baseline {self.baseline}; nothing to adopt"
+        return (
+            f"stamped {self.baseline} over old head(s) {', '.join(self.from_heads)}; "
+            "live schema equals the baseline's contract"
+        )
+
+
+def adopt(
+    connection: Connection,
+    scripts: ScriptDirectory,
+    contract: Path | None,
+    deployer: audit.Deployer,
+) -> Adopted:
+    """Check the database on ``connection`` (see the module docstring) and stamp it, committing.
+
+    Raises :class:`AdoptionRefused` (exit 1) naming exactly what differs; changes nothing then.
+    """
+    record = read_record(scripts)
+    if record is None:
+        raise AdoptionRefused(
+            "this code's baseline records no squashed history (no `replaces_heads`): there is "
+            "nothing to adopt; deploy without --adopt-baseline"
+        )
+    current = tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
+    if current == (record.baseline,):
+        connection.rollback()
+        return Adopted(record.baseline, current, already=True)
+    _check_revision(current, record)
+    _check_schema(connection, contract, record)
+    started = datetime.now(timezone.utc)
+    connection.execute(sa.delete(_VERSION_TABLE))
+    connection.execute(sa.insert(_VERSION_TABLE).values(version_num=record.baseline))
+    audit.ensure_table(connection)
+    audit.record(
+        connection,
+        record.baseline,
+        audit.file_checksum(scripts.get_revision(record.baseline).path),
+        "stamped",
+        started,
+        datetime.now(timezone.utc),
+        deployer,
+    )
+    connection.commit()
+    return Adopted(record.baseline, current)
+
+
+def adopt_baseline(
+    engine: Engine, scripts: ScriptDirectory, contract: Path | None, deployer: audit.Deployer
+) -> Adopted:
+    """:func:`adopt` on a connection of its own (the deploy's lock session is autocommit)."""
+    with engine.connect() as connection:
+        return adopt(connection, scripts, contract, deployer)
+
+
+def _check_revision(current: tuple[str, ...], record: Rebaselined) -> None:
+    heads = tuple(sorted(record.old_heads))
+    if current == heads:
+        return
+    shown = ", ".join(current) or "base (empty alembic_version)"
+    if not current:
+        raise AdoptionRefused(
+            f"the database is at {shown}, not at the old head(s) {', '.join(heads)}: a new "
+            "database needs no adoption; deploy without --adopt-baseline"
+        )
+    old = set(record.old_revisions) | set(heads)
+    if set(current) <= old:
+        behind = sorted(set(current) - set(heads))
+        raise AdoptionRefused(
+            f"the database is at {shown}, behind the old head(s) {', '.join(heads)}; upgrade "
+            "it with the code of the release before the rebaseline first (`alembic upgrade "
+            f"heads`), then adopt: {_CATCH_UP}",
+            [f"{revision} is an old revision, not a head" for revision in behind]
+            + [f"old head {head} is not applied" for head in heads if head not in current],
+        )
+    raise AdoptionRefused(
+        f"the database is at {shown}, which neither the baseline {record.baseline} nor the "
+        f"history it replaces knows; it was migrated by other code"
+    )
+
+
+def _check_schema(connection: Connection, contract: Path | None, record: Rebaselined) -> None:
+    if contract is None or not Path(contract).is_file():
+        raise AdoptionRefused(
+            f"no schema contract to compare the database with (got {contract}); pass --contract "
+            f"with the contract of baseline {record.baseline}"
+        )
+    live = schema_contract.snapshot(connection)
+    connection.rollback()
+    differences = schema_contract.compare(live, schema_contract.load(contract))
+    if differences:
+        raise AdoptionRefused(
+            f"the live schema differs from the contract of baseline {record.baseline} in "
+            f"{len(differences)} place(s); make the database equal to it first: {_CATCH_UP}",
+            [d.message for d in differences],
+        )
