@@ -26,6 +26,8 @@ DEPLOY_HELP = {
     "statement-timeout": "PostgreSQL statement_timeout (default 10min)",
     "lock-retries": "re-runs of a revision that hit lock_timeout (default 0)",
     "debug": "show the traceback of an unexpected error",
+    "adopt-baseline": "after a rebaseline: stamp a database at the old head(s) whose schema "
+    "equals the contract onto the new baseline",
 }
 READ_HELP = {k: DEPLOY_HELP[k] for k in ("database-url", "versions", "contract", "json-logs")}
 
@@ -58,6 +60,7 @@ def _deploy_task(command: str, doc: str, help: dict):
         statement_timeout=None,
         lock_retries=None,
         debug=False,
+        adopt_baseline=False,
     ):
         _run_deploy(
             command,
@@ -76,6 +79,7 @@ def _deploy_task(command: str, doc: str, help: dict):
             lock_timeout=lock_timeout,
             statement_timeout=statement_timeout,
             lock_retries=int(lock_retries) if lock_retries else None,
+            adopt_baseline=adopt_baseline,
         )
 
     body.__doc__ = doc
@@ -185,6 +189,24 @@ def db_reset(c):
     c.run(f"{COMPOSE} up -d --wait")
 
 
+@task(
+    help={
+        "message": "the new baseline's message (default: names the count and the old heads)",
+        "rev-id": "the new revision id (default: a fresh random 12-hex id)",
+        "dry-run": "check, write and prove in a temporary folder; change no file",
+        "postgres": "auto | url | docker | embedded (default: auto)",
+        "database-url": "a server you run; scratch databases are created and dropped on it",
+    }
+)
+def rebaseline(c, message=None, rev_id=None, dry_run=False, postgres="auto", database_url=None):
+    """Squash the migration history into one proven baseline and archive the old revisions."""
+    from backend.db.rebaseline.command import run
+
+    code = run(message, rev_id, dry_run, postgres, database_url)
+    if code:
+        raise Exit(code=code)  # the report already said why
+
+
 @task(help={"check": "only report stale files (exit 1 when any), write nothing"})
 def erd(c, check=False):
     """Regenerate the Mermaid schema diagrams in docs/schema/ from the models."""
@@ -202,5 +224,5 @@ def erd(c, check=False):
 
 db = Collection("db", db_up, db_down, db_reset)
 namespace = Collection(
-    deploy, migrate, verify, current, history, revision, snapshot, guard, erd, db
+    deploy, migrate, verify, current, history, revision, snapshot, guard, erd, db, rebaseline
 )
