@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -161,6 +162,18 @@ def test_waiting_deploy_finds_nothing_left(deploy: Deploy, db_url: str) -> None:
         )
     )
     waiter.start()
+    # The waiter must reach the lock before "the other deploy" finishes: wait until its
+    # session is connected, then give it a moment to run pre-flight and try the lock.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with engine.connect() as conn:
+            backends = conn.execute(
+                sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+            ).scalar()
+        if backends >= 3:  # `other`, this probe and the waiter's session
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)
     # Meanwhile "the other deploy" (which holds the lock in `other`) migrates to head.
     with engine.connect() as conn:
         command.upgrade(alembic_config(GOOD, connection=conn), "head")
