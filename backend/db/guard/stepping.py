@@ -10,6 +10,7 @@ project's own would be), then drives Alembic's ``MigrationContext`` directly wit
 from __future__ import annotations
 
 import io
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,12 @@ from alembic.script import Script, ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from backend.db.migrations_config import alembic_config
+
+# Alembic's ``op`` and ``context`` are module-level proxies: while one thread migrates, another
+# thread's offline (--sql) run would swap them out from under it ("'NoneType' object has no
+# attribute 'add_column'"). The runner runs the static checks (squawk's offline SQL) beside the
+# database checks, so every use of the proxies in the guard holds this lock.
+ALEMBIC_PROXIES = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,7 @@ def env_options(scripts: ScriptDirectory, connection: Connection) -> dict:
         return []
 
     config = alembic_config(scripts.versions, connection=connection)
-    with EnvironmentContext(config, scripts, fn=capture, dont_mutate=True):
+    with ALEMBIC_PROXIES, EnvironmentContext(config, scripts, fn=capture, dont_mutate=True):
         scripts.run_env()
     if connection.in_transaction():
         connection.commit()
@@ -149,7 +156,7 @@ class Stepper:
         try:
             # ``op.*`` inside the revisions resolves to this context (env.py's run_migrations
             # does the same).
-            with Operations.context(self._context):
+            with ALEMBIC_PROXIES, Operations.context(self._context):
                 self._context.run_migrations()
         except Exception as exc:
             self._end_transaction(rollback=True)
@@ -185,8 +192,11 @@ def offline_sql(scripts: ScriptDirectory, target: str = "heads") -> str:
     def plan(heads, migration_context: MigrationContext) -> list:
         return scripts._upgrade_revs(target, heads)
 
-    with EnvironmentContext(
-        config, scripts, fn=plan, as_sql=True, starting_rev=None, destination_rev=target
+    with (
+        ALEMBIC_PROXIES,
+        EnvironmentContext(
+            config, scripts, fn=plan, as_sql=True, starting_rev=None, destination_rev=target
+        ),
     ):
         scripts.run_env()
     return buffer.getvalue()

@@ -21,6 +21,7 @@ from alembic.script import ScriptDirectory
 from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import Finding, warning
 from backend.db.guard.rules.background import Background, start
+from backend.db.guard.stepping import ALEMBIC_PROXIES
 from backend.db.migrations_config import alembic_config
 
 # Alembic's offline output marks where each revision starts: "-- Running upgrade a1 -> b2".
@@ -55,7 +56,8 @@ def offline_sql(versions_dir: Path) -> str:
     buffer = io.StringIO()
     config = alembic_config(versions_dir)
     config.output_buffer = buffer
-    command.upgrade(config, "base:heads", sql=True)
+    with ALEMBIC_PROXIES:  # the database checks may be migrating in another thread
+        command.upgrade(config, "base:heads", sql=True)
     return buffer.getvalue()
 
 
