@@ -56,6 +56,13 @@ def migration_guard(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """Time the guard against the floor and pytest-alembic (benchmarks/README.md)."""
+    install(session, "bench")
+    session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session
 def tests(session: nox.Session) -> None:
     """The test suite, on a real (embedded by default) PostgreSQL."""
     install(session, "dev")

@@ -170,6 +170,23 @@ def guard(c):
     c.run("nox -s migration_guard", pty=False)
 
 
+@task(
+    help={
+        "quick": "1 round, chains of 0 and 10 revisions (under a minute)",
+        "rounds": "rounds of every measure (default 3)",
+        "chain": "generated revisions per chain (default 0,100,500)",
+        "json": "write the results as JSON to this file",
+        "plot": "draw time vs chain length to this PNG",
+    }
+)
+def bench(c, quick=False, rounds=3, chain="0,100,500", json=None, plot=None):
+    """Time the guard against the floor and pytest-alembic (nox -s bench)."""
+    args = ["--quick"] if quick else ["--rounds", str(rounds), "--chain", chain]
+    args += ["--json", json] if json else []
+    args += ["--plot", plot] if plot else []
+    c.run("nox -s bench -- " + " ".join(args), pty=False)
+
+
 @task(name="up")
 def db_up(c):
     """Start the local PostgreSQL with pgvector (docker compose, infra/docker)."""
@@ -224,5 +241,5 @@ def erd(c, check=False):
 
 db = Collection("db", db_up, db_down, db_reset)
 namespace = Collection(
-    deploy, migrate, verify, current, history, revision, snapshot, guard, erd, db, rebaseline
+    deploy, migrate, verify, current, history, revision, snapshot, guard, erd, db, rebaseline, bench
 )
