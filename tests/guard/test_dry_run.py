@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from backend.db.guard.checks import dry_run
-from backend.db.guard.checks.model_drift import describe_diff
+from backend.db.guard.checks.model_drift import describe_diff, model_location
 from backend.db.guard.context import GuardContext
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios" / "dry_run"
@@ -61,6 +61,24 @@ def test_model_drift_names_tables_on_both_sides(context_for) -> None:
     messages = [f.message for f in findings if f.rule == "no-model-drift"]
     assert "table warehouses is created by the migrations but is not in the models" in messages
     assert sum("is in the models but no migration creates it" in m for m in messages) >= 50
+    # A table the models own points at its model class; one only the migrations know cannot.
+    by_message = {f.message: f for f in findings}
+    users = by_message["table users is in the models but no migration creates it"]
+    assert users.path == "backend/modules/settings/models.py" and users.line
+    assert "class User" in Path(users.path).read_text().splitlines()[users.line - 1]
+    warehouses = by_message[
+        "table warehouses is created by the migrations but is not in the models"
+    ]
+    assert warehouses.line is None
+
+
+def test_drift_of_a_column_points_at_its_line_in_the_model(tmp_path) -> None:
+    from backend.db.base import Base
+
+    path, line = model_location(Base.metadata, "requirements", "quantity")
+    assert path.name == "models.py" and path.parent.name == "trade_desk"
+    assert path.read_text().splitlines()[line - 1].lstrip().startswith("quantity")
+    assert model_location(Base.metadata, "no_such_table", None) is None
 
 
 def test_syntax_error_is_a_finding_on_the_file_and_line(context_for) -> None:

@@ -16,7 +16,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.script import ScriptDirectory
 
 from backend.db import schema_contract
-from backend.db.guard.checks.model_drift import describe_diff
+from backend.db.guard.checks.model_drift import describe_diff, diff_subject, model_location
 from backend.db.guard.checks.revision_findings import (
     load_failure,
     migration_failure,
@@ -153,17 +153,20 @@ def _check_model_drift(context: GuardContext, stepper: Stepper) -> list[Finding]
                 "run `alembic revision --autogenerate` locally to see the failure",
             )
         ]
-    return [
-        error(
-            "no-model-drift",
-            path,
-            None,
-            describe_diff(diff),
-            "write a migration for it (`alembic revision --autogenerate -m ...`, then review "
-            "it), or change the model back",
+    findings = []
+    for diff in diffs:
+        where = model_location(metadata, *diff_subject(diff))
+        findings.append(
+            error(
+                "no-model-drift",
+                context.display_path(where[0]) if where else path,
+                where[1] if where else None,
+                describe_diff(diff),
+                "write a migration for it (`alembic revision --autogenerate -m ...`, then "
+                "review it), or change the model back",
+            )
         )
-        for diff in diffs
-    ]
+    return findings
 
 
 def _check_offline_sql(context: GuardContext, scripts: ScriptDirectory) -> list[Finding]:

@@ -7,6 +7,9 @@ means the database has something the models lack.
 
 from __future__ import annotations
 
+import ast
+import inspect
+from pathlib import Path
 from typing import Any
 
 
@@ -60,3 +63,54 @@ def _show(value: Any) -> str:
     if arg is not None:
         text = getattr(arg, "text", arg)
     return str(text if text is not None else value)
+
+
+def diff_subject(diff: Any) -> tuple[str | None, str | None]:
+    """The table and column a difference that the models own is about (``None`` when unknown)."""
+    if isinstance(diff, list):
+        diff = diff[0]
+    kind = diff[0]
+    if kind == "add_table":
+        return diff[1].name, None
+    if kind == "add_column" or kind.startswith("modify_"):
+        column = diff[3] if isinstance(diff[3], str) else diff[3].name
+        return diff[2], column
+    if kind in ("add_index", "add_constraint", "add_fk"):
+        return diff[1].table.name, None
+    return None, None
+
+
+def model_location(metadata: Any, table: str, column: str | None) -> tuple[Path, int] | None:
+    """Where the model of ``table`` (and its ``column`` attribute) is written: file and line.
+
+    A drift finding then points at the line the developer changed, not at the versions folder.
+    """
+    from backend.db.base import Base
+
+    for mapper in Base.registry.mappers:
+        local = mapper.local_table
+        if getattr(local, "name", None) != table or local.metadata is not metadata:
+            continue
+        cls = mapper.class_
+        path = Path(inspect.getsourcefile(cls) or "")
+        line = inspect.getsourcelines(cls)[1]
+        if column is not None and column in local.c:
+            key = mapper.get_property_by_column(local.c[column]).key
+            line = _attribute_line(path, cls.__name__, key) or line
+        return path, line
+    return None
+
+
+def _attribute_line(path: Path, class_name: str, attribute: str) -> int | None:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name == class_name:
+            for statement in node.body:
+                targets = (
+                    [statement.target]
+                    if isinstance(statement, ast.AnnAssign)
+                    else getattr(statement, "targets", [])
+                )
+                if any(isinstance(t, ast.Name) and t.id == attribute for t in targets):
+                    return statement.lineno
+    return None
