@@ -71,6 +71,14 @@ def test_a_database_at_the_old_heads_is_adopted_with_an_audit_row(rebaselined, o
     assert code == 0, output
 
 
+def test_dry_run_checks_the_adoption_and_stamps_nothing(rebaselined, old_chain_db):
+    project, history, _ = rebaselined
+    code, output = deploy(old_chain_db, project, "--adopt-baseline", "--dry-run")
+    assert code == 0, output
+    assert "would stamp" in output and "nothing applied" in output
+    assert versions(old_chain_db) == list(history.heads)
+
+
 def test_without_the_flag_the_old_heads_are_unknown_to_the_new_code(rebaselined, old_chain_db):
     project, _, _ = rebaselined
     code, _ = deploy(old_chain_db, project)

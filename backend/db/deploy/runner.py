@@ -157,9 +157,11 @@ def _connected(options, env, reporter, checked, engine, session: Connection, att
 def _locked(options, env, reporter, checked, engine, session: Connection) -> str:
     if options.adopt_baseline:
         adopted = adopt_baseline(
-            engine, checked.scripts, checked.contract, audit.Deployer.from_env(env)
+            engine, checked.scripts, checked.contract, audit.Deployer.from_env(env), options.dry_run
         )
         reporter.info("adopt", str(adopted), revision=adopted.baseline)
+        if adopted.dry_run:
+            return f"dry run: would adopt baseline {adopted.baseline}; nothing applied"
     # Read again under the lock: a deploy that waited finds the other's work done.
     current = connection.server_info(session).current_heads
     migration = migrate.plan(

@@ -45,10 +45,16 @@ class Adopted:
     baseline: str
     from_heads: tuple[str, ...]
     already: bool = False
+    dry_run: bool = False
 
     def __str__(self) -> str:
         if self.already:
             return f"already at the baseline {self.baseline}; nothing to adopt"
+        if self.dry_run:
+            return (
+                f"would stamp {self.baseline} over old head(s) {', '.join(self.from_heads)}: "
+                "revision and live schema checked; nothing changed (dry run)"
+            )
         return (
             f"stamped {self.baseline} over old head(s) {', '.join(self.from_heads)}; "
             "live schema equals the baseline's contract"
@@ -60,10 +66,12 @@ def adopt(
     scripts: ScriptDirectory,
     contract: Path | None,
     deployer: audit.Deployer,
+    dry_run: bool = False,
 ) -> Adopted:
     """Check the database on ``connection`` (see the module docstring) and stamp it, committing.
 
     Raises :class:`AdoptionRefused` (exit 1) naming exactly what differs; changes nothing then.
+    With ``dry_run`` the checks run and nothing is stamped.
     """
     record = read_record(scripts)
     if record is None:
@@ -77,6 +85,8 @@ def adopt(
         return Adopted(record.baseline, current, already=True)
     _check_revision(current, record)
     _check_schema(connection, contract, record)
+    if dry_run:
+        return Adopted(record.baseline, current, dry_run=True)
     started = datetime.now(timezone.utc)
     connection.execute(sa.delete(_VERSION_TABLE))
     connection.execute(sa.insert(_VERSION_TABLE).values(version_num=record.baseline))
@@ -95,11 +105,15 @@ def adopt(
 
 
 def adopt_baseline(
-    engine: Engine, scripts: ScriptDirectory, contract: Path | None, deployer: audit.Deployer
+    engine: Engine,
+    scripts: ScriptDirectory,
+    contract: Path | None,
+    deployer: audit.Deployer,
+    dry_run: bool = False,
 ) -> Adopted:
     """:func:`adopt` on a connection of its own (the deploy's lock session is autocommit)."""
     with engine.connect() as connection:
-        return adopt(connection, scripts, contract, deployer)
+        return adopt(connection, scripts, contract, deployer, dry_run)
 
 
 def _check_revision(current: tuple[str, ...], record: Rebaselined) -> None:
