@@ -193,3 +193,28 @@ def test_the_projects_own_history_rebaselines_to_the_current_contract(pg_server,
     rebuilt = migrated_snapshot(pg_server, project.versions)
     assert schema_contract.compare(rebuilt, schema_contract.load(SCHEMA_CONTRACT)) == []
     shutil.rmtree(tmp_path / "migrations")
+
+
+def test_archive_moves_every_file_or_none(tmp_path):
+    from datetime import datetime
+
+    from backend.db.rebaseline.archive import archive
+    from backend.db.rebaseline.errors import CouldNotRun
+
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    present = versions / "a1_first.py"
+    present.write_text("revision = 'a1'\n")
+    missing = versions / "b2_gone.py"  # vanished under our feet: the move must fail
+    folder = tmp_path / "versions_archive_x"
+    with pytest.raises(CouldNotRun, match="nothing moved"):
+        archive(
+            (present, missing),
+            versions,
+            folder,
+            tmp_path / "new.py",
+            ("b2",),
+            ("a1", "b2"),
+            datetime(2026, 1, 1),
+        )
+    assert present.exists() and not folder.exists()

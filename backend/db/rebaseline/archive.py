@@ -47,11 +47,7 @@ def archive(
     """Move ``old_files`` into ``folder`` with a README and ``rebaseline.json``, then put the new
     baseline into ``versions_dir``; check that Alembic sees only the new baseline there."""
     folder.mkdir(parents=True)
-    moved = []
-    for path in old_files:
-        target = folder / path.name
-        shutil.move(str(path), target)
-        moved.append(target)
+    moved = _move_all(old_files, folder)
     # Stale bytecode of the moved modules would otherwise sit beside the new baseline.
     shutil.rmtree(versions_dir / "__pycache__", ignore_errors=True)
     installed = versions_dir / new_baseline.name
@@ -68,6 +64,24 @@ def archive(
     (folder / "README.md").write_text(_readme(rev_id, old_heads, len(old_revisions)))
     _check_alembic_sees_only(versions_dir, rev_id)
     return Archived(folder, tuple(moved))
+
+
+def _move_all(old_files: tuple[Path, ...], folder: Path) -> list[Path]:
+    """Move every file or none: a half-moved history would leave Alembic with a broken chain."""
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for path in old_files:
+            target = folder / path.name
+            shutil.move(str(path), target)
+            moved.append((path, target))
+    except OSError as exc:
+        for source, target in reversed(moved):
+            shutil.move(str(target), source)
+        shutil.rmtree(folder, ignore_errors=True)
+        raise CouldNotRun(
+            f"could not archive {exc.filename}: {exc.strerror}; nothing moved"
+        ) from None
+    return [target for _, target in moved]
 
 
 def _check_alembic_sees_only(versions_dir: Path, rev_id: str) -> None:
