@@ -134,3 +134,13 @@ def test_docker_forced_without_engine_is_a_provider_error(monkeypatch):
     monkeypatch.setattr(docker_server, "unavailable_reason", lambda: "no Docker engine answered")
     with pytest.raises(ProviderError, match="Docker was asked for"):
         start_server("docker")
+
+
+def test_embedded_clusters_go_to_ram_only_when_it_has_room(monkeypatch, tmp_path):
+    from backend.db.postgres import embedded_server
+
+    monkeypatch.setattr(embedded_server, "RAM_DIRS", (str(tmp_path),))
+    monkeypatch.setattr(embedded_server, "MIN_RAM_DIR_FREE", 1)
+    assert embedded_server.datadir_parent() == str(tmp_path)
+    monkeypatch.setattr(embedded_server, "MIN_RAM_DIR_FREE", 1 << 62)  # a tiny /dev/shm
+    assert embedded_server.datadir_parent() != str(tmp_path)

@@ -40,6 +40,8 @@ DATADIR_PREFIX = "cotton-erp-pg-"
 THROWAWAY_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
 # Candidates for the cluster's parent directory, fastest first.
 RAM_DIRS = ("/dev/shm",)
+# Containers often mount a 64 MB /dev/shm: a migrated cluster (~60 MB) would not fit there.
+MIN_RAM_DIR_FREE = 512 * 1024 * 1024
 
 
 def start() -> PostgresServer:
@@ -74,9 +76,18 @@ def ensure_runtime_dir() -> None:
 def datadir_parent() -> str:
     """Where throwaway clusters go: a writable RAM disk if there is one, else the temp dir."""
     for candidate in RAM_DIRS:
-        if os.path.isdir(candidate) and os.access(candidate, os.W_OK | os.X_OK):
+        if (
+            os.path.isdir(candidate)
+            and os.access(candidate, os.W_OK | os.X_OK)
+            and _free_bytes(candidate) >= MIN_RAM_DIR_FREE
+        ):
             return candidate
     return tempfile.gettempdir()
+
+
+def _free_bytes(path: str) -> int:
+    stats = os.statvfs(path)
+    return stats.f_bavail * stats.f_frsize
 
 
 def cache_dir(version: int) -> Path:
