@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from backend.db.guard import report
 from backend.db.guard.findings import CheckResult, error, warning
@@ -115,3 +116,30 @@ def test_text_shows_findings_hints_status_steps_and_notes() -> None:
     assert "upgrade to head" in text and "note: stairway: 2 revisions" in text
     assert "postgres: embedded PostgreSQL 16" in text
     assert "FAILED: downgrade-test" in text
+
+
+def github_anchor(heading: str) -> str:
+    """The anchor GitHub gives a markdown heading: lowercase, punctuation dropped, spaces to -."""
+    kept = "".join(c for c in heading.strip().lower() if c.isalnum() or c in " -_")
+    return kept.replace(" ", "-")
+
+
+def test_sarif_help_links_land_on_a_heading_of_the_guide() -> None:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    from backend.db.guard.report.sarif import guide_anchor
+
+    guide = (Path(__file__).resolve().parents[2] / "DATABASE_MIGRATION_GUIDE.md").read_text()
+    anchors = {
+        github_anchor(line.lstrip("#")) for line in guide.splitlines() if line.startswith("#")
+    }
+    scenarios = Path(__file__).resolve().parents[1] / "scenarios"
+    rules = {"ruff-F821", "bandit-B404", "squawk-require-concurrent-index-creation"}
+    for expected in scenarios.glob("*/*/expected.toml"):
+        data = tomllib.loads(expected.read_text())
+        rules |= set(data.get("rules", [])) | set(data.get("warnings", []))
+    missing = sorted(rule for rule in rules if guide_anchor(rule) not in anchors)
+    assert missing == []

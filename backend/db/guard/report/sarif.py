@@ -35,14 +35,27 @@ def render(results: list[CheckResult]) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
+# Tools' rules share one section of the guide per tool; GitHub's anchors are lowercase.
+FAMILY_ANCHORS = {"ruff-": "ruff-f", "bandit-": "bandit-b", "squawk-": "squawk-rules"}
+
+
+def guide_anchor(rule_id: str) -> str:
+    """The guide's heading anchor that documents ``rule_id``."""
+    for prefix, anchor in FAMILY_ANCHORS.items():
+        if rule_id.startswith(prefix):
+            return anchor
+    return rule_id.lower()
+
+
 def _rule(finding: Finding) -> dict:
+    link = f"{GUIDE}#{guide_anchor(finding.rule)}"
     return {
         "id": finding.rule,
         "name": finding.rule,
         "shortDescription": {"text": finding.rule},
         "fullDescription": {"text": finding.message},
-        "help": {"text": finding.hint, "markdown": f"{finding.hint}\n\nSee {GUIDE}#{finding.rule}"},
-        "helpUri": f"{GUIDE}#{finding.rule}",
+        "help": {"text": finding.hint, "markdown": f"{finding.hint}\n\nSee {link}"},
+        "helpUri": link,
         "defaultConfiguration": {"level": _level(finding)},
     }
 
