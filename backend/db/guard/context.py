@@ -1,8 +1,11 @@
 """What every check of one guard run shares: the versions folder, one Postgres server, timings.
 
-The runner may run the static checks in threads while the database checks run, so the server and
-the ScriptDirectory are created under a lock, and each thread records its steps and notes into
-the check it is running (see :meth:`GuardContext.collecting`).
+The runner may run the static checks in threads while the database checks run, so the server, the
+ScriptDirectory and the offline SQL are created under a lock, and each thread records its steps
+and notes into the check it is running (see :meth:`GuardContext.collecting`).
+
+Nothing heavy is imported here (Alembic is imported on first use): the CLI starts the server and
+the static checks' process before paying for Alembic and the models.
 """
 
 from __future__ import annotations
@@ -13,20 +16,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
 
 from backend.db.guard.errors import GuardError
-from backend.db.migrations_config import (
-    BACKEND_DIR,
-    SCHEMA_CONTRACT,
-    VERSIONS_DIR,
-    script_directory,
-)
+from backend.db.guard.findings import Finding
 from backend.db.postgres import PostgresServer, ProviderError
 from backend.db.postgres.provider import start_server
 
+if TYPE_CHECKING:
+    from alembic.script import ScriptDirectory
+
+    from backend.db.schema_contract import Snapshot
+
+# The same paths as backend.db.migrations_config, which imports Alembic (checked by a test).
+BACKEND_DIR = Path(__file__).resolve().parents[2]
 REPO_ROOT = BACKEND_DIR.parent
+VERSIONS_DIR = BACKEND_DIR / "db" / "migrations" / "versions"
+SCHEMA_CONTRACT = BACKEND_DIR / "db" / "schema_contract.json"
 # A step still running after this long gets a progress line, so a slow run never looks hung.
 PROGRESS_AFTER_S = 1.0
 
@@ -46,9 +52,17 @@ class GuardContext:
     compare_models: bool | None = None
     progress: Callable[[str], None] = lambda message: None
     run_notes: list[str] = field(default_factory=list)
+    # With both database checks, dry-run leaves its database at head for downgrade-test, so
+    # ``all`` migrates one database instead of two.
+    share_head_database: bool = False
+    head_database: HeadDatabase | None = None
     _server: PostgresServer | None = None
     _server_error: GuardError | None = None
     _scripts: ScriptDirectory | None = None
+    _offline_sql: OfflineSql | None = None
+    _offline_source: Callable[[], OfflineSql | None] | None = None
+    # Set in the static checks' process: the server belongs to the parent alone.
+    _server_forbidden: bool = False
 
     def __post_init__(self) -> None:
         self.versions_dir = Path(self.versions_dir).resolve()
@@ -63,6 +77,7 @@ class GuardContext:
         # Separate locks: loading the revisions must not wait for the server to start.
         self._scripts_lock = threading.Lock()
         self._server_lock = threading.Lock()
+        self._offline_lock = threading.Lock()
         self._local = threading.local()
 
     @property
@@ -78,12 +93,40 @@ class GuardContext:
         """Alembic's ScriptDirectory over the folder, loaded once per run (revision files too)."""
         with self._scripts_lock:
             if self._scripts is None:
+                from backend.db.migrations_config import script_directory
+
                 self._scripts = script_directory(self.versions_dir)
             return self._scripts
+
+    def offline_sql(self) -> OfflineSql:
+        """The chain's offline (``--sql``) upgrade SQL, generated once per run for dry-run and
+        squawk; a failure is kept as the ``offline-sql-generates`` finding it makes."""
+        with self._offline_lock:
+            if self._offline_sql is None and self._offline_source is not None:
+                self._offline_sql = self._offline_source()
+            if self._offline_sql is None:
+                self._offline_sql = self._generate_offline_sql()
+            return self._offline_sql
+
+    def use_offline_sql(self, source: Callable[[], OfflineSql | None]) -> None:
+        """Take the offline SQL from ``source`` (the static checks' process) when first needed;
+        generate it here if the source has none."""
+        self._offline_source = source
+
+    def _generate_offline_sql(self) -> OfflineSql:
+        from backend.db.guard.checks.revision_findings import offline_failure
+        from backend.db.guard.stepping import offline_sql
+
+        try:
+            return OfflineSql(offline_sql(self.scripts(), "heads"))
+        except Exception as exc:  # noqa: BLE001 - any failure of a revision in --sql mode
+            return OfflineSql(None, offline_failure(self, exc), type(exc).__name__)
 
     def server(self) -> PostgresServer:
         """The run's Postgres server, started on first use; every thread gets the same one."""
         with self._server_lock:
+            if self._server_forbidden:
+                raise GuardError("internal error: the static checks' process asked for the server")
             if self._server_error is not None:
                 raise self._server_error
             if self._server is None:
@@ -170,9 +213,34 @@ class GuardContext:
         finally:
             timer.cancel()
 
+    def forbid_server(self) -> None:
+        """In a forked process: never start, use or stop the parent's server."""
+        self._server_forbidden = True
+        self._server = None
+
     def close(self) -> None:
         """Stop the server (and drop its scratch databases) if this run started one."""
         with self._server_lock:
+            if self._server_forbidden:
+                return
             if self._server is not None:
                 self._server.close()
                 self._server = None
+
+
+@dataclass(frozen=True)
+class OfflineSql:
+    """The offline upgrade SQL of the chain, or the finding that says why it cannot be made."""
+
+    sql: str | None
+    failure: Finding | None = None
+    error_type: str | None = None
+
+
+@dataclass(frozen=True)
+class HeadDatabase:
+    """A scratch database migrated to head by dry-run, with its schema at head and when empty."""
+
+    url: object  # sqlalchemy URL (with the password: never printed)
+    at_head: Snapshot
+    empty: Snapshot

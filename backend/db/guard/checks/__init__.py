@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from backend.db.guard.context import GuardContext
-from backend.db.guard.findings import Finding
+if TYPE_CHECKING:  # the CLI imports this before Alembic, to start the server sooner
+    from backend.db.guard.context import GuardContext
+    from backend.db.guard.findings import Finding
 
 CHECK_MODULES: dict[str, str] = {
     "lint": "backend.db.guard.checks.lint",

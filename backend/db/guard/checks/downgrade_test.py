@@ -8,6 +8,9 @@ naming the object and the revision that created it); upgrading again gives the s
 order, upgrade it, downgrade it, upgrade it again, by revision id, so branch points and merges are
 walked too. The incident prevented: a rollback during a failed deploy that itself fails, or that
 leaves an enum behind so the fixed release cannot be deployed ("type already exists").
+
+After dry-run (``all``) the full cycle starts from dry-run's database at head and its snapshots
+(a fresh database from template0 is empty the same way each time), saving a second upgrade.
 """
 
 from __future__ import annotations
@@ -50,6 +53,14 @@ def run(context: GuardContext) -> list[Finding]:
             scripts.get_heads()
         except Exception as exc:  # noqa: BLE001 - a revision file that does not load is a finding
             return [load_failure(context, exc)]
+    shared = context.head_database
+    if shared is not None:
+        context.head_database = None  # the cycle changes it: nobody else may take it as at head
+        with _connected(shared.url) as connection:
+            context.steps.append(("reused dry-run's database at head", 0.0))
+            return _full_cycle_then_stairway(
+                context, scripts, connection, (shared.empty, shared.at_head)
+            )
     with _database(context, "downgrade") as connection:
         return _full_cycle_then_stairway(context, scripts, connection)
 
@@ -60,6 +71,12 @@ def _database(context: GuardContext, prefix: str) -> Iterator[Connection]:
         server = context.server()
     with context.step(f"create database ({prefix})"):
         url = server.fresh_database(prefix)
+    with _connected(url) as connection:
+        yield connection
+
+
+@contextmanager
+def _connected(url: sa.URL) -> Iterator[Connection]:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as connection:
@@ -75,16 +92,24 @@ def _snapshot(connection: Connection) -> Snapshot:
 
 
 def _full_cycle_then_stairway(
-    context: GuardContext, scripts: ScriptDirectory, connection: Connection
+    context: GuardContext,
+    scripts: ScriptDirectory,
+    connection: Connection,
+    at_head_already: tuple[Snapshot, Snapshot] | None = None,
 ) -> list[Finding]:
+    """The full cycle on ``connection``: an empty database, or (``at_head_already``: its
+    snapshots when empty and at head) one that dry-run upgraded to head."""
     stepper = Stepper(scripts, connection)
-    empty = _snapshot(connection)
-    with context.step("upgrade to head"):
-        try:
-            stepper.upgrade("heads")
-        except MigrationFailed as failure:
-            return [migration_failure(context, "upgrade-fails", failure)]
-    at_head = _snapshot(connection)
+    if at_head_already is not None:
+        empty, at_head = at_head_already
+    else:
+        empty = _snapshot(connection)
+        with context.step("upgrade to head"):
+            try:
+                stepper.upgrade("heads")
+            except MigrationFailed as failure:
+                return [migration_failure(context, "upgrade-fails", failure)]
+        at_head = _snapshot(connection)
     with context.step("downgrade to base"):
         try:
             stepper.downgrade("base")

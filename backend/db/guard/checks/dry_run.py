@@ -7,6 +7,10 @@ schema equals the committed contract (``schema-matches-contract``); the models a
 schema agree (``no-model-drift``: a column in a model that no migration creates is a 500 in
 production on first use); and offline ``--sql`` generation works for the whole chain
 (``offline-sql-generates``), which DBAs use to review a release.
+
+When downgrade-test runs after it (``all``), the database is left at head for it, with its
+snapshots when empty and at head: the full cycle starts from there instead of migrating a second
+database the same way.
 """
 
 from __future__ import annotations
@@ -17,14 +21,10 @@ from alembic.script import ScriptDirectory
 
 from backend.db import schema_contract
 from backend.db.guard.checks.model_drift import describe_diff, diff_subject, model_location
-from backend.db.guard.checks.revision_findings import (
-    load_failure,
-    migration_failure,
-    offline_failure,
-)
-from backend.db.guard.context import GuardContext
+from backend.db.guard.checks.revision_findings import load_failure, migration_failure
+from backend.db.guard.context import GuardContext, HeadDatabase
 from backend.db.guard.findings import Finding, error
-from backend.db.guard.stepping import MigrationFailed, Stepper, first_line, offline_sql
+from backend.db.guard.stepping import MigrationFailed, Stepper, first_line
 
 SLOWEST_SHOWN = 3
 
@@ -47,16 +47,19 @@ def run(context: GuardContext) -> list[Finding]:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as connection:
-            findings = _check_database(context, scripts, connection, heads)
+            findings = _check_database(context, scripts, connection, heads, url)
     finally:
         engine.dispose()
     with context.step("generate offline SQL"):
-        findings += _check_offline_sql(context, scripts)
+        findings += _check_offline_sql(context)
     return findings
 
 
-def _check_database(context, scripts: ScriptDirectory, connection, heads) -> list[Finding]:
+def _check_database(
+    context, scripts: ScriptDirectory, connection, heads, url: sa.URL
+) -> list[Finding]:
     stepper = Stepper(scripts, connection)
+    empty = _snapshot(connection) if context.share_head_database else None
     with context.step(f"upgrade to head ({len(list(scripts.walk_revisions()))} revisions)"):
         try:
             applied = stepper.upgrade("heads")
@@ -70,11 +73,17 @@ def _check_database(context, scripts: ScriptDirectory, connection, heads) -> lis
         )
 
     findings = _check_reaches_head(context, scripts, stepper, heads)
+    at_head = None
+    reached_head = not findings
     if context.contract_path is None:
         context.notes.append("schema contract: skipped (foreign versions folder; see --contract)")
     else:
         with context.step("compare with the schema contract"):
-            findings += _check_contract(context, connection)
+            at_head = _snapshot(connection)
+            findings += _check_contract(context, at_head)
+    if empty is not None and reached_head:
+        # At head, and the models comparison below only reads: downgrade-test starts here.
+        context.head_database = HeadDatabase(url, at_head or _snapshot(connection), empty)
     if not context.compare_models:
         context.notes.append("model drift: skipped (foreign versions folder; see --compare-models)")
     else:
@@ -100,7 +109,13 @@ def _check_reaches_head(context, scripts, stepper: Stepper, heads) -> list[Findi
     ]
 
 
-def _check_contract(context: GuardContext, connection) -> list[Finding]:
+def _snapshot(connection) -> schema_contract.Snapshot:
+    snap = schema_contract.snapshot(connection)
+    connection.commit()
+    return snap
+
+
+def _check_contract(context: GuardContext, live: schema_contract.Snapshot) -> list[Finding]:
     path = context.display_path(context.contract_path)
     if not context.contract_path.is_file():
         return [
@@ -114,8 +129,6 @@ def _check_contract(context: GuardContext, connection) -> list[Finding]:
             )
         ]
     expected = schema_contract.load(context.contract_path)
-    live = schema_contract.snapshot(connection)
-    connection.commit()
     return [
         error(
             "schema-matches-contract",
@@ -169,10 +182,9 @@ def _check_model_drift(context: GuardContext, stepper: Stepper) -> list[Finding]
     return findings
 
 
-def _check_offline_sql(context: GuardContext, scripts: ScriptDirectory) -> list[Finding]:
-    try:
-        sql = offline_sql(scripts, "heads")
-    except Exception as exc:  # noqa: BLE001 - any failure of a revision in --sql mode is a finding
-        return [offline_failure(context, exc)]
-    context.notes.append(f"offline SQL: {len(sql.splitlines())} lines")
+def _check_offline_sql(context: GuardContext) -> list[Finding]:
+    offline = context.offline_sql()
+    if offline.failure is not None:
+        return [offline.failure]
+    context.notes.append(f"offline SQL: {len(offline.sql.splitlines())} lines")
     return []

@@ -13,18 +13,31 @@ from backend.db.guard.findings import Finding, error
 from backend.db.guard.revision_source import parse_revision
 from backend.db.guard.rules.bandit_scan import bandit_findings
 from backend.db.guard.rules.security import SECURITY_RULES
-from backend.db.guard.rules.squawk_scan import SquawkRun, squawk_findings, start_squawk
+from backend.db.guard.rules.squawk_scan import (
+    SquawkRun,
+    revisions_after_base,
+    squawk_findings,
+    start_squawk,
+)
 
 
 def _start_squawk(context: GuardContext) -> SquawkRun | None:
-    """Squawk needs the offline SQL, which needs a loadable graph; otherwise lint reports why."""
+    """Squawk needs the offline SQL (the run's one copy, shared with dry-run), which needs a
+    loadable graph; otherwise lint and dry-run report why."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return start_squawk(context.scripts(), context.versions_dir)
-    except Exception as exc:  # offline SQL fails on a broken chain or online-only code
+            later = revisions_after_base(context.scripts())
+            if not later:
+                return None  # the base creates empty tables: nothing to weigh, no SQL needed
+            offline = context.offline_sql()
+    except Exception as exc:  # a chain Alembic cannot load
         context.notes.append(f"squawk skipped: offline SQL not generated ({type(exc).__name__})")
         return None
+    if offline.sql is None:
+        context.notes.append(f"squawk skipped: offline SQL not generated ({offline.error_type})")
+        return None
+    return start_squawk(later, offline.sql)
 
 
 def run(context: GuardContext) -> list[Finding]:

@@ -6,7 +6,6 @@ are checked. Squawk's findings are warnings: they name lock risks to weigh, not 
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import sys
@@ -15,14 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic import command
 from alembic.script import ScriptDirectory
 
 from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import Finding, warning
 from backend.db.guard.rules.background import Background, start
-from backend.db.guard.stepping import ALEMBIC_PROXIES
-from backend.db.migrations_config import alembic_config
 
 # Alembic's offline output marks where each revision starts: "-- Running upgrade a1 -> b2".
 RUNNING_UPGRADE = re.compile(r"^-- Running upgrade (?P<down>.*?) -> (?P<rev>\S+)\s*$")
@@ -54,16 +50,6 @@ def squawk_binary() -> str:
     return found
 
 
-def offline_sql(versions_dir: Path) -> str:
-    """The whole chain's upgrade SQL from base to every head, in Alembic's offline mode."""
-    buffer = io.StringIO()
-    config = alembic_config(versions_dir)
-    config.output_buffer = buffer
-    with ALEMBIC_PROXIES:  # the database checks may be migrating in another thread
-        command.upgrade(config, "base:heads", sql=True)
-    return buffer.getvalue()
-
-
 def split_by_revision(sql: str) -> dict[str, str]:
     """Each revision's part of the offline output, keyed by revision id."""
     parts: dict[str, list[str]] = {}
@@ -77,16 +63,21 @@ def split_by_revision(sql: str) -> dict[str, str]:
     return {rev: "\n".join(lines) + "\n" for rev, lines in parts.items()}
 
 
-def start_squawk(scripts: ScriptDirectory, versions_dir: Path) -> SquawkRun | None:
-    """Write each non-base revision's SQL to a file and start squawk on them (None: nothing to do)."""
-    later = {
+def revisions_after_base(scripts: ScriptDirectory) -> dict[str, Path]:
+    """The revisions squawk judges (all but the base ones), with their files."""
+    return {
         script.revision: Path(script.path)
         for script in scripts.walk_revisions()
         if script.down_revision is not None
     }
+
+
+def start_squawk(later: dict[str, Path], offline_sql: str) -> SquawkRun | None:
+    """Write each of the ``later`` revisions' part of the chain's offline SQL to a file and start
+    squawk on them (None: nothing to do)."""
     if not later:
         return None
-    by_revision = split_by_revision(offline_sql(versions_dir))
+    by_revision = split_by_revision(offline_sql)
     workdir = tempfile.TemporaryDirectory(prefix="guard-squawk-")
     files = []
     for revision in later:
