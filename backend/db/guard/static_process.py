@@ -2,16 +2,17 @@
 
 In a thread they competed with the database checks for the GIL (ast walks, bandit, Alembic's
 offline mode are Python work); a forked child runs them truly beside the migrations. The child
-is forked before the server starts and before any other thread exists, sends back picklable
-results (check results and the offline SQL the parent's dry-run also needs) through a pipe, and
-leaves with ``os._exit``: it never runs the parent's atexit handlers, which would stop and
-delete the parent's embedded PostgreSQL.
+is forked before the server starts and before any other thread exists. It sends two picklable
+messages through a pipe: first the offline SQL the parent's dry-run also needs (made first, so
+dry-run does not wait for bandit), then the check results. It leaves with ``os._exit``: it never
+runs the parent's atexit handlers, which would stop and delete the parent's embedded PostgreSQL.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,19 +23,20 @@ from backend.db.guard.findings import CheckResult
 
 # Where fork is missing (Windows) or unsafe with system frameworks (macOS), the runner uses a thread.
 CAN_FORK = hasattr(os, "fork") and sys.platform.startswith("linux")
+_MISSING = object()  # the child died before sending a message
+_UNREAD = object()
 
 
 @dataclass
 class StaticOutcome:
-    """What the child sends back: its check results and, when asked for, the offline SQL."""
+    """The child's second message: its check results, or the error that stopped them."""
 
     results: list[CheckResult]
-    offline_sql: OfflineSql | None
     error: Exception | None = None
 
 
 class StaticProcess:
-    """A forked child running ``run_static(names, context)``; collect with :meth:`outcome`."""
+    """A forked child running ``run_static(names, context)``; see the module docstring."""
 
     def __init__(
         self,
@@ -50,66 +52,66 @@ class StaticProcess:
             _child(run_static, names, context, with_offline_sql, write_fd)
         os.close(write_fd)
         self.pid = pid
-        self._read_fd = read_fd
-        self._outcome: StaticOutcome | None = None
-        self._collected = False
+        self._pipe = os.fdopen(read_fd, "rb")
+        self._offline_sql: object = None if not with_offline_sql else _UNREAD
+        self._outcome: object = _UNREAD
+        self._reaped = False
 
-    def outcome(self) -> StaticOutcome | None:
-        """Wait for the child; its outcome, or None when it died without sending one."""
-        if not self._collected:
-            self._collected = True
-            with os.fdopen(self._read_fd, "rb") as pipe:
-                data = pipe.read()
-            os.waitpid(self.pid, 0)
-            try:
-                self._outcome = pickle.loads(data) if data else None
-            except Exception:  # noqa: BLE001 - a truncated message: the child died mid-write
-                self._outcome = None
-        return self._outcome
+    def offline_sql(self) -> OfflineSql | None:
+        """The child's offline SQL (waits for it); None when it has none to give."""
+        if self._offline_sql is _UNREAD:
+            self._offline_sql = self._receive()
+        return None if self._offline_sql is _MISSING else self._offline_sql
 
     def results(self) -> list[CheckResult] | None:
         """The child's check results; its error (e.g. ruff missing) is raised here, as a thread's
         would be; None when it died without a word (the caller runs the checks itself)."""
-        outcome = self.outcome()
-        if outcome is None:
+        self.offline_sql()  # the first message comes first
+        if self._outcome is _UNREAD:
+            self._outcome = self._receive()
+            self._reap()
+        if self._outcome is _MISSING:
             return None
-        if outcome.error is not None:
-            raise outcome.error
-        return outcome.results
-
-    def offline_sql(self) -> OfflineSql | None:
-        outcome = self.outcome()
-        return outcome.offline_sql if outcome is not None else None
+        if self._outcome.error is not None:
+            raise self._outcome.error
+        return self._outcome.results
 
     def kill(self) -> None:
-        """Stop a child still running (the parent is leaving early)."""
-        if self._collected:
-            return
-        self._collected = True
+        """Stop a child still running (the parent leaves early) and release its pipe."""
+        if not self._reaped:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            self._reap()
+
+    def _receive(self) -> object:
         try:
-            os.kill(self.pid, 9)
+            return pickle.load(self._pipe)
+        except Exception:  # noqa: BLE001 - EOF or a truncated message: the child died
+            return _MISSING
+
+    def _reap(self) -> None:
+        self._reaped = True
+        self._pipe.close()
+        try:
             os.waitpid(self.pid, 0)
-        except OSError:
+        except ChildProcessError:
             pass
-        os.close(self._read_fd)
 
 
 def _child(run_static, names, context: GuardContext, with_offline_sql: bool, write_fd: int):
     code = 1
     try:
         context.forbid_server()
-        try:
-            results = run_static(names, context)
-            outcome = StaticOutcome(results, context.offline_sql() if with_offline_sql else None)
-        except Exception as exc:  # noqa: BLE001 - raised in the parent, as from a thread
-            outcome = StaticOutcome([], None, exc)
-        try:
-            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # noqa: BLE001 - an exception that does not pickle
-            error = GuardError(f"internal error: {type(exc).__name__}: {exc}")
-            data = pickle.dumps(StaticOutcome([], None, error))
         with os.fdopen(write_fd, "wb") as pipe:
-            pipe.write(data)
+            if with_offline_sql:
+                _send(pipe, context.offline_sql())
+            try:
+                outcome = StaticOutcome(run_static(names, context))
+            except Exception as exc:  # noqa: BLE001 - raised in the parent, as from a thread
+                outcome = StaticOutcome([], exc)
+            _send(pipe, outcome)
         code = 0
     except BaseException:  # noqa: BLE001, S110 - the parent runs the checks itself instead
         pass
@@ -117,3 +119,13 @@ def _child(run_static, names, context: GuardContext, with_offline_sql: bool, wri
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+
+
+def _send(pipe, message: object) -> None:
+    try:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # noqa: BLE001 - e.g. an exception that does not pickle
+        error = GuardError(f"internal error: {type(exc).__name__}: {exc}")
+        data = pickle.dumps(StaticOutcome([], error))
+    pipe.write(data)
+    pipe.flush()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,10 +43,13 @@ class AppliedStep:
 class MigrationFailed(Exception):
     """A revision's upgrade() or downgrade() raised; names the revision and the first error line."""
 
-    def __init__(self, script: Script, is_upgrade: bool, error: BaseException) -> None:
+    def __init__(
+        self, script: Script, is_upgrade: bool, error: BaseException, index: int = 0
+    ) -> None:
         self.script = script
         self.is_upgrade = is_upgrade
         self.error = error
+        self.index = index  # which step of the run failed
         super().__init__(
             f"{'upgrade' if is_upgrade else 'downgrade'} of {script.revision} failed: "
             f"{first_line(error)}"
@@ -94,7 +97,7 @@ class Stepper:
         self.scripts = scripts
         self.connection = connection
         self.options = env_options(scripts, connection)
-        self._plan: Callable[[tuple[str, ...]], Sequence[RevisionStep]] = lambda heads: []
+        self._plan: Callable[[tuple[str, ...]], Iterable[RevisionStep]] = lambda heads: []
         self._context = self._new_context()
 
     def _new_context(self) -> MigrationContext:
@@ -127,16 +130,35 @@ class Stepper:
         step = RevisionStep(self.scripts.revision_map, script, is_upgrade)
         return self._run(lambda heads: [step])[0]
 
-    def _next_steps(self, heads: tuple[str, ...], migration_context: MigrationContext) -> list:
-        return list(self._plan(heads))
+    def walk(self, moves: Sequence[tuple[Script, bool]]) -> list[AppliedStep]:
+        """Apply each (revision, is_upgrade) in order, as if each were its own ``alembic``
+        command: its own transaction and a fresh DDL memo (so an enum dropped by one move is
+        created again by the next), but one MigrationContext and one look at the version table
+        for all of them: the stairway's per-step cost. A failure names its move's index in
+        ``MigrationFailed.index``."""
+        revision_map = self.scripts.revision_map
 
-    def _run(self, plan: Callable[[tuple[str, ...]], Sequence[RevisionStep]]) -> list[AppliedStep]:
+        def plan(heads: tuple[str, ...]) -> Iterator[RevisionStep]:
+            for script, is_upgrade in moves:
+                # Asked for between two moves, outside their transactions.
+                self._context.impl.memo.clear()
+                yield RevisionStep(revision_map, script, is_upgrade)
+
+        return self._run(plan)
+
+    def _next_steps(
+        self, heads: tuple[str, ...], migration_context: MigrationContext
+    ) -> Iterable[RevisionStep]:
+        return self._plan(heads)
+
+    def _run(self, plan: Callable[[tuple[str, ...]], Iterable[RevisionStep]]) -> list[AppliedStep]:
         planned: list[RevisionStep] = []
 
-        def remember(heads: tuple[str, ...]) -> Sequence[RevisionStep]:
+        def remember(heads: tuple[str, ...]) -> Iterator[RevisionStep]:
+            # Lazily: a walk's plan runs between its moves.
             for step in plan(heads):
                 planned.append(step)
-            return planned
+                yield step
 
         applied: list[AppliedStep] = []
         clock = [time.perf_counter()]
@@ -162,7 +184,9 @@ class Stepper:
             self._end_transaction(rollback=True)
             if len(applied) < len(planned):
                 failed = planned[len(applied)]
-                raise MigrationFailed(failed.revision, failed.is_upgrade, exc) from exc
+                raise MigrationFailed(
+                    failed.revision, failed.is_upgrade, exc, len(applied)
+                ) from exc
             raise
         finally:
             self._plan = lambda heads: []

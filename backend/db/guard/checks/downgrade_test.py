@@ -223,12 +223,14 @@ def _stairway(context: GuardContext, scripts: ScriptDirectory, stepper: Stepper)
         (False, "downgrade"),
         (True, _AGAIN),
     )
-    for script in topological_order(scripts):
-        for is_upgrade, phase in phases:
-            try:
-                stepper.apply(script, is_upgrade)
-            except MigrationFailed as failure:
-                return [_stairway_finding(context, script, phase, failure)]
+    moves = [
+        (script, is_upgrade) for script in topological_order(scripts) for is_upgrade, _ in phases
+    ]
+    try:
+        stepper.walk(moves)
+    except MigrationFailed as failure:
+        script, _ = moves[failure.index]
+        return [_stairway_finding(context, script, phases[failure.index % 3][1], failure)]
     return []
 
 
