@@ -1,0 +1,68 @@
+"""The runner: with both database checks, downgrade-test starts from dry-run's database at head;
+every check still finds what it finds alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backend.db import migrations_config
+from backend.db.guard import context as guard_context
+from backend.db.guard import runner
+from backend.db.guard.context import GuardContext
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+@pytest.fixture
+def context_for(pg_server):
+    contexts = []
+
+    def make(versions=None) -> GuardContext:
+        url = pg_server.admin_url.render_as_string(hide_password=False)
+        kwargs = {"versions_dir": versions} if versions else {}
+        contexts.append(GuardContext(postgres="url", database_url=url, **kwargs))
+        return contexts[-1]
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def steps(result) -> list[str]:
+    return [name for name, _ in result.steps]
+
+
+def test_all_migrates_one_database_for_both_database_checks(context_for) -> None:
+    results = runner.run(list(runner.CHECK_MODULES), context_for())
+    by_check = {result.check: result for result in results}
+    assert [result.check for result in results] == list(runner.CHECK_MODULES)
+    assert all(result.ok for result in results), [r.findings for r in results]
+    downgrade = steps(by_check["downgrade-test"])
+    assert "reused dry-run's database at head" in downgrade
+    assert "upgrade to head" not in downgrade
+    assert "downgrade to base" in downgrade
+    assert any(note.startswith("offline SQL: ") for note in by_check["dry-run"].notes)
+
+
+def test_reused_database_still_shows_an_enum_left_behind(context_for) -> None:
+    versions = SCENARIOS / "downgrade_test" / "fail_enum_left_behind" / "versions"
+    dry_run, downgrade = runner.run(["dry-run", "downgrade-test"], context_for(versions))
+    assert dry_run.ok
+    assert "reused dry-run's database at head" in steps(downgrade)
+    assert "enum-left-behind" in {finding.rule for finding in downgrade.findings}
+
+
+def test_downgrade_test_alone_makes_its_own_database(context_for) -> None:
+    [downgrade] = runner.run(["downgrade-test"], context_for())
+    assert downgrade.ok
+    assert "create database (downgrade)" in steps(downgrade)
+    assert "upgrade to head" in steps(downgrade)
+
+
+def test_context_paths_are_the_migrations_config_paths() -> None:
+    # context.py repeats them so that importing it does not import Alembic.
+    assert guard_context.VERSIONS_DIR == migrations_config.VERSIONS_DIR
+    assert guard_context.SCHEMA_CONTRACT == migrations_config.SCHEMA_CONTRACT
+    assert guard_context.BACKEND_DIR == migrations_config.BACKEND_DIR
