@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic.config import Config
-from alembic.script import ScriptDirectory
-from sqlalchemy.engine import URL, Connection, Engine
+# Alembic is imported where it is used: the guard reads these paths before importing it, so
+# that the embedded server starts while Alembic and the models load.
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.engine import URL, Connection, Engine
 
 BACKEND_DIR = Path(__file__).resolve().parent.parent
 ALEMBIC_INI = BACKEND_DIR / "alembic.ini"
@@ -25,6 +29,8 @@ def alembic_config(
     ``versions_dir`` replaces ``version_locations`` but keeps the project's env.py, so a foreign
     chain is migrated exactly as the project's own would be.
     """
+    from alembic.config import Config
+
     config = Config(str(ALEMBIC_INI))
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("version_locations", str(Path(versions_dir or VERSIONS_DIR).resolve()))
@@ -37,4 +43,6 @@ def alembic_config(
 
 def script_directory(versions_dir: str | Path | None = None) -> ScriptDirectory:
     """Alembic's own view of the revision files in ``versions_dir`` (default: the project's)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config(versions_dir))

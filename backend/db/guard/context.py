@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import Finding
+from backend.db.migrations_config import BACKEND_DIR, SCHEMA_CONTRACT, VERSIONS_DIR
 from backend.db.postgres import PostgresServer, ProviderError
 from backend.db.postgres.provider import start_server
 
@@ -28,11 +29,7 @@ if TYPE_CHECKING:
 
     from backend.db.schema_contract import Snapshot
 
-# The same paths as backend.db.migrations_config, which imports Alembic (checked by a test).
-BACKEND_DIR = Path(__file__).resolve().parents[2]
 REPO_ROOT = BACKEND_DIR.parent
-VERSIONS_DIR = BACKEND_DIR / "db" / "migrations" / "versions"
-SCHEMA_CONTRACT = BACKEND_DIR / "db" / "schema_contract.json"
 # A step still running after this long gets a progress line, so a slow run never looks hung.
 PROGRESS_AFTER_S = 1.0
 
