@@ -20,7 +20,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-SCHEMA_DOCS_DIR = Path(__file__).resolve().parents[2] / "docs" / "schema"
+from backend.db.migrations_config import REPO_ROOT
+
+SCHEMA_DOCS_DIR = REPO_ROOT / "docs" / "schema"
 OVERVIEW = "README.md"
 MODULE_PACKAGE = "backend.modules."
 GENERATED_NOTE = (

@@ -4,26 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlalchemy as sa
 from alembic import command
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, Connection
 
 from backend.db import schema_contract
 from backend.db.migrations_config import SCHEMA_CONTRACT, alembic_config
 from backend.db.postgres import PostgresServer, postgres_server
+from backend.db.session import scratch_connection
+
+
+def upgrade_connection(
+    connection: Connection, target: str = "heads", versions_dir: str | Path | None = None
+) -> None:
+    """Migrate the database on ``connection`` to ``target`` with the project's env.py; commit."""
+    command.upgrade(alembic_config(versions_dir, connection=connection), target)
+    connection.commit()
 
 
 def upgrade_database(
     url: URL, target: str = "heads", versions_dir: str | Path | None = None
 ) -> None:
     """Migrate the database at ``url`` to ``target`` in-process with the project's env.py."""
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as connection:
-            command.upgrade(alembic_config(versions_dir, connection=connection), target)
-            connection.commit()
-    finally:
-        engine.dispose()
+    with scratch_connection(url) as connection:
+        upgrade_connection(connection, target, versions_dir)
 
 
 def migrated_snapshot(
@@ -31,14 +34,11 @@ def migrated_snapshot(
 ) -> schema_contract.Snapshot:
     """Upgrade a fresh database on ``server`` to ``target`` and return its catalog snapshot."""
     url = server.fresh_database("contract")
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
-        with engine.connect() as connection:
-            command.upgrade(alembic_config(versions_dir, connection=connection), target)
-            connection.commit()
+        with scratch_connection(url) as connection:
+            upgrade_connection(connection, target, versions_dir)
             return schema_contract.snapshot(connection)
     finally:
-        engine.dispose()
         server.drop_database(url)
 
 

@@ -13,10 +13,20 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Engine
 
 BACKEND_DIR = Path(__file__).resolve().parent.parent
+REPO_ROOT = BACKEND_DIR.parent
 ALEMBIC_INI = BACKEND_DIR / "alembic.ini"
 MIGRATIONS_DIR = BACKEND_DIR / "db" / "migrations"
 VERSIONS_DIR = MIGRATIONS_DIR / "versions"
 SCHEMA_CONTRACT = BACKEND_DIR / "db" / "schema_contract.json"
+
+
+def repo_relative(path: str | Path) -> str:
+    """A path as reports show it: relative to the repository when inside it, else absolute."""
+    resolved = Path(path).resolve()
+    try:
+        return str(resolved.relative_to(REPO_ROOT))
+    except ValueError:
+        return str(resolved)
 
 
 def alembic_config(

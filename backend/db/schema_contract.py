@@ -91,8 +91,20 @@ CONSTRAINT_KINDS = {
 
 
 def snapshot(connection: Connection) -> Snapshot:
-    """Read the whole schema of ``public`` from the catalog of the connected database."""
+    """Read the whole schema of ``public`` from the catalog of the connected database.
 
+    Reading begins a transaction when none is open; that one is ended here, so the caller's next
+    migration or write starts clean. A transaction the caller already holds is left to it.
+    """
+    began = not connection.in_transaction()
+    try:
+        return _read_catalog(connection)
+    finally:
+        if began and connection.in_transaction():
+            connection.rollback()
+
+
+def _read_catalog(connection: Connection) -> Snapshot:
     def rows(sql: str):
         return connection.execute(
             sa.text(sql), {"schema": SCHEMA, "excluded": list(EXCLUDED_TABLES)}

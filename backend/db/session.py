@@ -8,10 +8,13 @@ autogenerate would propose to drop them ("table not found" in production).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import MetaData, create_engine
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 # Deterministic names for every constraint and index, so that a migration written today and the
 # models compared tomorrow agree on names (autogenerate compares by name).
@@ -49,3 +52,17 @@ def make_engine(url: str | URL | None = None, **kwargs: object) -> Engine:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory bound to ``engine``."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def scratch_connection(url: str | URL) -> Iterator[Connection]:
+    """One connection to ``url`` with no pool left behind (the engine is disposed on exit).
+
+    For tools that visit a database once: a check, a proof, a snapshot, a migration.
+    """
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()

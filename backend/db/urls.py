@@ -60,3 +60,19 @@ def _password_of(secret: str | None) -> str | None:
         return make_url(secret).password
     except (ArgumentError, ValueError):
         return secret
+
+
+def error_line(error: BaseException, *secrets: str | URL | None, with_type: bool = False) -> str:
+    """The first meaningful line of ``error``, masked.
+
+    For a driver error it is the driver's own message: SQLAlchemy appends ``[SQL: ...]`` (which
+    may quote parameters) and a "Background on this error" link, neither of use in one line.
+    ``with_type`` prefixes other errors with their type (``SyntaxError: ...``).
+    """
+    original = getattr(error, "orig", None)
+    text = str(original if original is not None else error)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    line = lines[0] if lines else type(error).__name__
+    if with_type and original is None and lines:
+        line = f"{type(error).__name__}: {line}"
+    return mask_text(line, *secrets)

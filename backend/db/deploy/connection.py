@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import URL, Connection, Engine
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from backend.db.deploy.errors import ConnectionFailed
-from backend.db.urls import mask_text
+from backend.db.urls import error_line
 
 # Errors a retry cannot fix: retrying a wrong password only adds lockout risk and wait.
 _PERMANENT = (
@@ -57,15 +57,8 @@ def backoff_delays(
 
 
 def describe_error(exc: BaseException, *secrets: str | URL | None) -> str:
-    """The first line of the driver's message, masked.
-
-    SQLAlchemy appends ``[SQL: ...]`` (which may quote parameters) and a "Background on this
-    error" link; the driver's own first line is what the operator needs.
-    """
-    text = str(exc.orig) if isinstance(exc, DBAPIError) and exc.orig is not None else str(exc)
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    first = lines[0] if lines else type(exc).__name__
-    return mask_text(first, *secrets)
+    """The first line of the driver's message, masked (see :func:`backend.db.urls.error_line`)."""
+    return error_line(exc, *secrets)
 
 
 APPLICATION_NAME = "cotton-erp-deploy"

@@ -10,7 +10,6 @@ import os
 import time
 import traceback
 from collections.abc import Mapping
-from pathlib import Path
 from typing import IO
 
 from sqlalchemy.engine import Connection
@@ -27,11 +26,9 @@ from backend.db.deploy.errors import (
 from backend.db.deploy.options import DeployOptions
 from backend.db.deploy.report import Reporter
 from backend.db.deploy.verify import verify
-from backend.db.migrations_config import BACKEND_DIR
+from backend.db.migrations_config import repo_relative
 from backend.db.rebaseline.adopt import adopt_baseline
 from backend.db.urls import render_url
-
-REPO_ROOT = BACKEND_DIR.parent
 
 
 def run(
@@ -71,13 +68,13 @@ def _run(options: DeployOptions, env: Mapping[str, str], reporter: Reporter) -> 
     checked = preflight.check(options.database_url, env, options.versions_dir, options.contract)
     reporter.hide(checked.url)
     contract = (
-        _shown(checked.contract)
+        repo_relative(checked.contract)
         if checked.contract
         else "skipped (foreign versions folder; pass --contract FILE)"
     )
     reporter.info(
         "pre-flight",
-        f"{_shown(checked.versions_dir)}: head {checked.head}; contract {contract}",
+        f"{repo_relative(checked.versions_dir)}: head {checked.head}; contract {contract}",
     )
     engine = connection.make_engine(
         checked.url, options.connect_timeout / max(options.connect_attempts, 1)
@@ -253,11 +250,3 @@ def _check_checksums(session, checked, strict: bool, reporter: Reporter) -> None
         raise ChecksumMismatch(message + ": " + "; ".join(lines))
     reporter.warning("checksum", message)
     reporter.details("checksum", lines, severity="WARNING")
-
-
-def _shown(path: Path) -> str:
-    path = Path(path).resolve()
-    try:
-        return str(path.relative_to(REPO_ROOT))
-    except ValueError:
-        return str(path)

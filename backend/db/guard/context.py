@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import Finding
-from backend.db.migrations_config import BACKEND_DIR, SCHEMA_CONTRACT, VERSIONS_DIR
+from backend.db.migrations_config import SCHEMA_CONTRACT, VERSIONS_DIR, repo_relative
 from backend.db.postgres import PostgresServer, ProviderError
 from backend.db.postgres.provider import start_server
 
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
     from backend.db.schema_contract import Snapshot
 
-REPO_ROOT = BACKEND_DIR.parent
 # A step still running after this long gets a progress line, so a slow run never looks hung.
 PROGRESS_AFTER_S = 1.0
 
@@ -155,11 +154,7 @@ class GuardContext:
 
     def display_path(self, path: str | Path) -> str:
         """A path as findings show it: relative to the repository when inside it."""
-        path = Path(path).resolve()
-        try:
-            return str(path.relative_to(REPO_ROOT))
-        except ValueError:
-            return str(path)
+        return repo_relative(path)
 
     # Steps and notes go to the check the current thread is running.
 

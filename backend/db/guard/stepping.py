@@ -23,6 +23,7 @@ from alembic.script import Script, ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from backend.db.migrations_config import alembic_config
+from backend.db.urls import error_line
 
 # Alembic's ``op`` and ``context`` are module-level proxies: while one thread migrates, another
 # thread's offline (--sql) run would swap them out from under it ("'NoneType' object has no
@@ -62,10 +63,7 @@ class MigrationFailed(Exception):
 
 def first_line(error: BaseException) -> str:
     """The first meaningful line of an error: for a DB error, Postgres' own message."""
-    original = getattr(error, "orig", None)
-    text = str(original if original is not None else error).strip()
-    line = text.splitlines()[0] if text else type(error).__name__
-    return line if original is not None else f"{type(error).__name__}: {line}"
+    return error_line(error, with_type=True)
 
 
 def env_options(scripts: ScriptDirectory, connection: Connection) -> dict:

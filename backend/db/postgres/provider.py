@@ -15,7 +15,7 @@ from sqlalchemy.engine import URL
 
 from backend.db.postgres import docker_server, embedded_server
 from backend.db.postgres.server import PostgresServer
-from backend.db.urls import UrlError, parse_url
+from backend.db.urls import UrlError, error_line, parse_url
 
 POSTGRES_MODES = ("auto", "url", "docker", "embedded")
 # The environment variable naming a server the user runs; it wins over Docker and embedded.
@@ -76,7 +76,6 @@ def _explicit(url: str | URL | None) -> PostgresServer:
     except UrlError as exc:
         raise ProviderError(str(exc)) from None
     except Exception as exc:  # noqa: BLE001 - connection errors of every driver
-        from backend.db.urls import mask_text
-
-        first_line = mask_text(str(exc), url).strip().splitlines()[0]
-        raise ProviderError(f"cannot connect to the given PostgreSQL: {first_line}") from None
+        raise ProviderError(
+            f"cannot connect to the given PostgreSQL: {error_line(exc, url)}"
+        ) from None

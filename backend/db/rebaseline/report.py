@@ -11,11 +11,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from backend.db.migrations_config import BACKEND_DIR
+from backend.db.migrations_config import repo_relative
 from backend.db.rebaseline.errors import RebaselineError
 from backend.db.rebaseline.squash import Rebaselined
-
-REPO_ROOT = BACKEND_DIR.parent
 
 
 def print_report(result: Rebaselined, console: Console) -> None:
@@ -91,9 +89,4 @@ def print_error(error: RebaselineError, console: Console) -> None:
 
 
 def _shown(path: Path | None) -> str:
-    if path is None:
-        return "-"
-    try:
-        return str(Path(path).resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return str(path)
+    return "-" if path is None else repo_relative(path)
