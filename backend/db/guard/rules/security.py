@@ -74,11 +74,15 @@ def parse_statements(executed: ExecutedSql) -> tuple[list[ParsedStatement], str 
     return statements, None
 
 
-def _literal_statements(revision: RevisionSource) -> Iterator[tuple[ExecutedSql, str | None]]:
-    """Executed literal SQL strings with the parse problem, if any (dynamic SQL is skipped)."""
+def _literal_statements(
+    revision: RevisionSource,
+) -> Iterator[tuple[ExecutedSql, list[ParsedStatement], str | None]]:
+    """Executed literal SQL strings, each parsed once: its statements and the parse problem, if
+    any (dynamic SQL is skipped)."""
     for executed in revision.executed_sql():
         if executed.statement and executed.sql is not None:
-            yield executed, parse_statements(executed)[1]
+            statements, problem = parse_statements(executed)
+            yield executed, statements, problem
 
 
 def ban_sql_injection(revision: RevisionSource, path: str) -> Iterator[Finding]:
@@ -103,7 +107,7 @@ def sql_unparseable(revision: RevisionSource, path: str) -> Iterator[Finding]:
     A warning, not an error: PostgreSQL is the judge of its own syntax and the dry-run check
     runs the SQL for real; the warning says that the dangerous-statement rules could not look.
     """
-    for executed, problem in _literal_statements(revision):
+    for executed, _, problem in _literal_statements(revision):
         if problem is not None:
             yield warning(
                 "sql-unparseable",
@@ -117,10 +121,8 @@ def sql_unparseable(revision: RevisionSource, path: str) -> Iterator[Finding]:
 
 def dangerous_statements(revision: RevisionSource, path: str) -> Iterator[Finding]:
     """Each statement node is judged by every rule of ``SQL_RULES``, wherever it is executed."""
-    for executed, problem in _literal_statements(revision):
-        if problem is not None:
-            continue
-        for statement in parse_statements(executed)[0]:
+    for _, statements, _ in _literal_statements(revision):
+        for statement in statements:
             for node in walk(statement.node):
                 for rule in SQL_RULES:
                     risk = rule.check(node)
@@ -150,10 +152,10 @@ def _destructive_operations(revision: RevisionSource) -> Iterator[tuple[int, int
                 node.end_lineno or node.lineno,
                 f"{call_name(node)}() in upgrade() deletes the {what} and its data",
             )
-    for executed, problem in _literal_statements(revision):
-        if executed.function != "upgrade" or problem is not None:
+    for executed, statements, _ in _literal_statements(revision):
+        if executed.function != "upgrade":
             continue
-        for statement in parse_statements(executed)[0]:
+        for statement in statements:
             for node in walk(statement.node):
                 risk = destructive(node)
                 if risk is not None:
