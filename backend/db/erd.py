@@ -144,7 +144,7 @@ def _unique_column_sets(table: sa.Table) -> set[frozenset[str]]:
     return sets
 
 
-def _keys(table: sa.Table, column: sa.Column, unique_sets: set[frozenset[str]]) -> str:
+def _keys(column: sa.Column, unique_sets: set[frozenset[str]]) -> str:
     keys = []
     if column.primary_key:
         keys.append("PK")
@@ -160,7 +160,7 @@ def _entity(table: sa.Table) -> list[str]:
     lines = [f"    {table.name} {{"]
     for column in table.columns:
         parts = [type_token(column.type), column.name]
-        keys = _keys(table, column, unique_sets)
+        keys = _keys(column, unique_sets)
         if keys:
             parts.append(keys)
         comment = _column_comment(column)
@@ -199,15 +199,17 @@ def render_module(
     module: str,
     metadata: sa.MetaData,
     tables_module: dict[str, str],
+    enums: dict[str, sa.Enum],
     enums_module: dict[str, str],
+    edges: list[ForeignKeyEdge],
 ) -> str:
-    """The markdown of one module: its ER diagram, its enums, and the FKs leaving or entering it."""
+    """The markdown of one module: its ER diagram, its enums, and the FKs leaving or entering it.
+
+    ``enums`` and ``edges`` are :func:`enums_of` and :func:`foreign_keys` of ``metadata``."""
     tables = [t for t in metadata.sorted_tables if tables_module[t.name] == module]
-    edges = foreign_keys(metadata)
     inside = [e for e in edges if tables_module[e.child] == module == tables_module[e.parent]]
     outgoing = [e for e in edges if tables_module[e.child] == module != tables_module[e.parent]]
     incoming = [e for e in edges if tables_module[e.parent] == module != tables_module[e.child]]
-    enums = enums_of(metadata)
     own_enums = sorted(n for n, m in enums_module.items() if m == module)
     used_enums = sorted(
         {
@@ -252,24 +254,27 @@ def _cross_module_section(
         return []
     lines = [f"## {heading}", "", "| table.column | references | null? |", "| --- | --- | --- |"]
     for e in edges:
-        other = tables_module[e.parent if outgoing else e.child]
-        target = f"[{other}]({other}.md) `{e.parent}`"
-        if not outgoing:
-            target = f"`{e.parent}`"
-        source = f"`{e.child}.{', '.join(e.columns)}`"
-        if not outgoing:
-            source = f"[{other}]({other}.md) {source}"
+        column = f"`{e.child}.{', '.join(e.columns)}`"
+        if outgoing:
+            other = tables_module[e.parent]
+            source, target = column, f"[{other}]({other}.md) `{e.parent}`"
+        else:
+            other = tables_module[e.child]
+            source, target = f"[{other}]({other}.md) {column}", f"`{e.parent}`"
         lines.append(f"| {source} | {target} | {'nullable' if e.nullable else 'required'} |")
     return [*lines, ""]
 
 
 def render_overview(
-    modules: list[str], metadata: sa.MetaData, tables_module: dict[str, str]
+    modules: list[str],
+    metadata: sa.MetaData,
+    tables_module: dict[str, str],
+    edges: list[ForeignKeyEdge],
 ) -> str:
     """The overview: each module a box listing its tables, one line per pair of modules joined
     by foreign keys (``||`` when at least one of them is required, else ``|o``), and the list
-    of every cross-module foreign key."""
-    edges = [e for e in foreign_keys(metadata) if tables_module[e.child] != tables_module[e.parent]]
+    of every cross-module foreign key. ``edges`` is :func:`foreign_keys` of ``metadata``."""
+    edges = [e for e in edges if tables_module[e.child] != tables_module[e.parent]]
     pairs: dict[tuple[str, str], list[ForeignKeyEdge]] = defaultdict(list)
     for e in edges:
         pairs[(tables_module[e.parent], tables_module[e.child])].append(e)
@@ -332,12 +337,14 @@ def render(metadata: sa.MetaData | None = None) -> dict[str, str]:
     order = [_domain(m) for m in MODEL_MODULES]
     modules = [m for m in order if m in tables_module.values()]
     modules += sorted(set(tables_module.values()) - set(modules))
-    enums_module = {
-        name: enum_module(e, tables_module, metadata) for name, e in enums_of(metadata).items()
-    }
-    files = {OVERVIEW: render_overview(modules, metadata, tables_module)}
+    enums = enums_of(metadata)
+    enums_module = {name: enum_module(e, tables_module, metadata) for name, e in enums.items()}
+    edges = foreign_keys(metadata)
+    files = {OVERVIEW: render_overview(modules, metadata, tables_module, edges)}
     for module in modules:
-        files[f"{module}.md"] = render_module(module, metadata, tables_module, enums_module)
+        files[f"{module}.md"] = render_module(
+            module, metadata, tables_module, enums, enums_module, edges
+        )
     return files
 
 
