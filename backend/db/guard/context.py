@@ -27,6 +27,7 @@ from backend.db.postgres.provider import start_server
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
 
+    from backend.db.guard.revision_source import RevisionSource
     from backend.db.schema_contract import Snapshot
 
 # A step still running after this long gets a progress line, so a slow run never looks hung.
@@ -55,6 +56,7 @@ class GuardContext:
     _server: PostgresServer | None = None
     _server_error: GuardError | None = None
     _scripts: ScriptDirectory | None = None
+    _sources: list[RevisionSource] | None = None
     _offline_sql: OfflineSql | None = None
     _offline_source: Callable[[], OfflineSql | None] | None = None
     # Set in the static checks' process: the server belongs to the parent alone.
@@ -72,6 +74,7 @@ class GuardContext:
             self.compare_models = self.is_project
         # Separate locks: loading the revisions must not wait for the server to start.
         self._scripts_lock = threading.Lock()
+        self._sources_lock = threading.Lock()
         self._server_lock = threading.Lock()
         self._offline_lock = threading.Lock()
         self._local = threading.local()
@@ -84,6 +87,16 @@ class GuardContext:
     def revision_files(self) -> list[Path]:
         """The revision files Alembic would load from the folder, in name order."""
         return sorted(p for p in self.versions_dir.glob("*.py") if p.name != "__init__.py")
+
+    def revision_sources(self) -> list[RevisionSource]:
+        """Each revision file read with ``ast`` (never imported), parsed once per run for lint
+        and security."""
+        with self._sources_lock:
+            if self._sources is None:
+                from backend.db.guard.revision_source import parse_revision
+
+                self._sources = [parse_revision(path) for path in self.revision_files()]
+            return self._sources
 
     def scripts(self) -> ScriptDirectory:
         """Alembic's ScriptDirectory over the folder, loaded once per run (revision files too)."""

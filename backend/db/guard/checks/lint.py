@@ -7,18 +7,16 @@ from __future__ import annotations
 
 from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding
-from backend.db.guard.revision_source import parse_revision
 from backend.db.guard.rules.lint import FILE_RULES, FOLDER_RULES, read_graph
 from backend.db.guard.rules.ruff_pyflakes import ruff_findings, start_ruff
 
 
 def run(context: GuardContext) -> list[Finding]:
     """All lint findings for the versions folder (non-recursive: archives beside it are skipped)."""
-    files = context.revision_files()
-    ruff = start_ruff(files)  # runs while the ast rules work
+    ruff = start_ruff(context.revision_files())  # runs while the ast rules work
     findings: list[Finding] = []
     with context.step("parse revisions"):
-        revisions = [parse_revision(path) for path in files]
+        revisions = context.revision_sources()
     with context.step("file rules"):
         for revision in revisions:
             path = context.display_path(revision.path)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 import traceback
 from pathlib import Path
 
 from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding, error
+from backend.db.guard.revision_source import parse_revision
 from backend.db.guard.stepping import MigrationFailed, first_line
 
 
@@ -54,13 +54,10 @@ def offline_failure(context: GuardContext, exc: BaseException) -> Finding:
 def function_line(path: str | Path, name: str) -> int | None:
     """The line of ``def name`` at the top level of a Python file, if it parses."""
     try:
-        tree = ast.parse(Path(path).read_text())
-    except (OSError, SyntaxError, ValueError):
+        function = parse_revision(Path(path)).function(name)
+    except (OSError, ValueError):  # unreadable, or a null byte ast refuses
         return None
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
-            return node.lineno
-    return None
+    return function.lineno if function is not None else None
 
 
 def _location(exc: BaseException, versions_dir: Path) -> tuple[Path | None, int | None]:

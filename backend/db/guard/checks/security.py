@@ -6,11 +6,10 @@ Python-level dangers; squawk weighs the lock risks of each revision after the ba
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding, error
-from backend.db.guard.revision_source import parse_revision
+from backend.db.guard.revision_source import RevisionSource
 from backend.db.guard.rules.bandit_scan import bandit_findings
 from backend.db.guard.rules.security import SECURITY_RULES
 from backend.db.guard.rules.squawk_scan import (
@@ -46,13 +45,12 @@ def run(context: GuardContext) -> list[Finding]:
     Offline SQL runs each upgrade() in Alembic's ``--sql`` mode, i.e. it executes the revisions'
     Python; so squawk runs only once bandit has found nothing dangerous in that Python.
     """
-    files = context.revision_files()
     findings: list[Finding] = []
     with context.step("executed SQL rules"):
-        for path in files:
-            findings.extend(_revision_findings(path, context.display_path(path)))
+        for revision in context.revision_sources():
+            findings.extend(_revision_findings(revision, context.display_path(revision.path)))
     with context.step("bandit"):
-        python_dangers = bandit_findings(files, context.display_path)
+        python_dangers = bandit_findings(context.revision_files(), context.display_path)
         findings.extend(python_dangers)
     with context.step("squawk (offline SQL)"):
         if python_dangers:
@@ -62,8 +60,7 @@ def run(context: GuardContext) -> list[Finding]:
     return findings
 
 
-def _revision_findings(path: Path, shown: str) -> list[Finding]:
-    revision = parse_revision(path)
+def _revision_findings(revision: RevisionSource, shown: str) -> list[Finding]:
     if revision.tree is None:
         # A file the guard cannot read cannot be vouched for.
         line = revision.syntax_error.lineno if revision.syntax_error else None
