@@ -10,6 +10,8 @@ from rich.table import Table
 
 # A per-revision cost that grows by less than this between chain lengths counts as linear.
 LINEAR_TOLERANCE = 1.5
+# The step of dry-run's JSON report compared with the upgrade SQL floor.
+DRY_RUN_UPGRADE_STEP = "upgrade to head"
 
 
 def stats(times: list[float]) -> dict:
@@ -18,13 +20,13 @@ def stats(times: list[float]) -> dict:
 
 def collect(bench, args, machine: dict) -> dict:
     """Everything measured, as plain data: the --json document and the source of the tables."""
+    from backend.db.postgres.embedded_server import THROWAWAY_SETTINGS
+
     measures = {}
     for name, m in bench.measures.items():
         entry = {"what": m.what, "times_s": m.times_s, **stats(m.times_s), "floor": m.floor}
         if m.floor is not None:
-            floor_times = bench.measures[m.floor].times_s
-            ratios = [t / f for t, f in zip(m.times_s, floor_times, strict=True)]
-            entry["ratio_to_floor"] = statistics.median(ratios)
+            entry["ratio_to_floor"] = _ratio(bench, name, m.floor)
         if m.rss_mb:
             entry["peak_rss_mb"] = max(m.rss_mb)
         if m.extra:
@@ -40,8 +42,8 @@ def collect(bench, args, machine: dict) -> dict:
         "postgres": {
             "kind": bench.server.kind,
             "version": bench.server.version,
-            "settings": dict(_settings()),
-            "cluster_dir": _parent(),
+            "settings": dict(THROWAWAY_SETTINGS),
+            "cluster_dir": bench.parent,
         },
         "measures": measures,
         "guard_steps": _guard_steps(bench.guard_steps),
@@ -55,19 +57,8 @@ def collect(bench, args, machine: dict) -> dict:
     return data
 
 
-def _settings():
-    from backend.db.postgres.embedded_server import THROWAWAY_SETTINGS
-
-    return THROWAWAY_SETTINGS.items()
-
-
-def _parent() -> str:
-    from backend.db.postgres.embedded_server import datadir_parent
-
-    return datadir_parent()
-
-
 def _ratio(bench, name: str, floor: str) -> float:
+    """The median of the per-round ratios of ``name`` to ``floor``."""
     pairs = zip(bench.measures[name].times_s, bench.measures[floor].times_s, strict=True)
     return statistics.median(t / f for t, f in pairs)
 
@@ -76,14 +67,10 @@ def _guard_steps(runs: list[dict]) -> dict:
     """Median time of each step of each check, from the guard's own JSON reports."""
     samples: dict[str, dict[str, list[float]]] = {}
     for run in runs:
-        results = run["results"] if isinstance(run["results"], list) else [run["results"]]
-        for result in results:
+        for result in run["results"]:
             key = f"{run['check']}: {result['check']}"
             for step in result.get("steps", []):
-                name, seconds = (
-                    (step["name"], step["duration_s"]) if isinstance(step, dict) else step
-                )
-                samples.setdefault(key, {}).setdefault(name, []).append(seconds)
+                samples.setdefault(key, {}).setdefault(step["name"], []).append(step["duration_s"])
     return {
         key: {name: statistics.median(values) for name, values in steps.items()}
         for key, steps in samples.items()
@@ -91,16 +78,14 @@ def _guard_steps(runs: list[dict]) -> dict:
 
 
 def _dry_run_upgrade(bench) -> dict:
-    """dry-run's own "upgrade to head" step (from its JSON) against the upgrade SQL floor."""
-    step_times = []
-    for run in bench.guard_steps:
-        if run["check"] != "dry-run":
-            continue
-        result = run["results"] if isinstance(run["results"], dict) else run["results"][0]
-        for step in result.get("steps", []):
-            name, seconds = (step["name"], step["duration_s"]) if isinstance(step, dict) else step
-            if name.startswith("upgrade to head"):
-                step_times.append(seconds)
+    """dry-run's own upgrade step (from its JSON) against the upgrade SQL floor."""
+    step_times = [
+        step["duration_s"]
+        for run in bench.guard_steps
+        if run["check"] == "dry-run"
+        for step in run["results"][0].get("steps", [])
+        if step["name"].startswith(DRY_RUN_UPGRADE_STEP)
+    ]
     floor = bench.measures["upgrade SQL floor"].times_s
     if len(step_times) != len(floor):
         return {}

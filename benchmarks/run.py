@@ -33,13 +33,18 @@ import chain  # noqa: E402
 import report  # noqa: E402
 from measure import ProcessFailed, Run, run_process  # noqa: E402
 
-from backend.db.migrations_config import ALEMBIC_INI, VERSIONS_DIR, alembic_config  # noqa: E402
+from backend.db.guard.stepping import offline_sql as upgrade_sql  # noqa: E402
+from backend.db.migrations_config import (  # noqa: E402
+    ALEMBIC_INI,
+    VERSIONS_DIR,
+    alembic_config,
+    script_directory,
+)
 from backend.db.postgres import embedded_server  # noqa: E402
 from backend.db.postgres.provider import start_server  # noqa: E402
 
 CHECKS = ("lint", "dry-run", "downgrade-test", "security")
 PEER_SKIPPED = "pytest-alembic not installed"
-DRY_RUN_UPGRADE_STEP = "upgrade to head"
 # Variables that would point a timed process at another server, or slow every one of them down.
 SCRUBBED_ENV = ("DATABASE_URL", "GUARD_DATABASE_URL", "PYTHONDONTWRITEBYTECODE")
 
@@ -53,7 +58,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--plot", type=Path, help="draw time vs chain length to this PNG")
     p.add_argument(
         "--peer-python",
-        help="the Python holding pytest-alembic (default: this one, else /work/benchvenv's)",
+        help="the Python holding pytest-alembic (default: this one; skipped if it has none)",
     )
     args = p.parse_args(argv)
     if args.quick:
@@ -66,12 +71,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 @dataclass
 class Measure:
-    """One thing timed once per round; ``floor`` names the measure its ratio is taken to."""
+    """One thing timed once per round; ``floor`` names the measure its ratio is taken to;
+    ``phases``: the process prints its phases as JSON (floor.py)."""
 
     name: str
     what: str
     timed: Callable[[], float | Run]
     floor: str | None = None
+    phases: bool = False
     times_s: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
     extra: list[dict] = field(default_factory=list)
@@ -97,30 +104,40 @@ def offline_sql(versions_dir: Path, workdir: Path) -> tuple[Path, Path]:
     """``alembic upgrade head --sql`` and ``downgrade head:base --sql`` of a chain, to files."""
     from alembic import command
 
-    files = []
-    for name, verb, target in (
-        ("up", command.upgrade, "head"),
-        ("down", command.downgrade, "head:base"),
-    ):
-        config = alembic_config(versions_dir)
-        config.output_buffer = io.StringIO()
-        verb(config, target, sql=True)
-        path = workdir / f"{name}.sql"
-        path.write_text(config.output_buffer.getvalue())
-        files.append(path)
-    return files[0], files[1]
+    up = workdir / "up.sql"
+    up.write_text(upgrade_sql(script_directory(versions_dir)))
+    config = alembic_config(versions_dir)
+    config.output_buffer = io.StringIO()
+    command.downgrade(config, "head:base", sql=True)
+    down = workdir / "down.sql"
+    down.write_text(config.output_buffer.getvalue())
+    return up, down
+
+
+def execute_sql(url, sql: str) -> float:
+    """Run ``sql`` on one autocommit psycopg2 connection (the SQL carries its own BEGIN/COMMIT
+    per revision); return the seconds ``execute`` took, connecting excluded."""
+    import psycopg2
+
+    conn = psycopg2.connect(libpq_url(url))
+    conn.autocommit = True
+    try:
+        started = time.perf_counter()
+        conn.cursor().execute(sql)
+        return time.perf_counter() - started
+    finally:
+        conn.close()
 
 
 def peer_python(choice: str | None) -> tuple[str | None, str]:
-    """The interpreter that has pytest-alembic, or None and why not."""
-    candidates = [choice] if choice else [sys.executable, "/work/benchvenv/bin/python"]
-    for python in candidates:
-        if python and Path(python).exists():
-            probe = subprocess.run(
-                [python, "-c", "import pytest_alembic"], capture_output=True, env=child_env()
-            )
-            if probe.returncode == 0:
-                return python, ""
+    """The interpreter that has pytest-alembic (``choice``, else this one), or None and why not."""
+    python = choice or sys.executable
+    if Path(python).exists():
+        probe = subprocess.run(
+            [python, "-c", "import pytest_alembic"], capture_output=True, env=child_env()
+        )
+        if probe.returncode == 0:
+            return python, ""
     return None, PEER_SKIPPED
 
 
@@ -132,12 +149,13 @@ class Bench:
         self.workdir = workdir
         self.env = child_env()
         self.server = start_server("embedded")
-        self.version = int(os.environ.get(embedded_server.VERSION_ENV, 16))
+        self.version = embedded_server.configured_version()
         self.cluster = embedded_server.cache_dir(self.version)
+        self.parent = embedded_server.datadir_parent()
         self.measures: dict[str, Measure] = {}
         self.peer: dict = {}
         self.guard_steps: list[dict] = []
-        self.sql = {}
+        self.head_database: str | None = None  # the baseline at head, cloned by the SQL floors
 
     # -- the floors ------------------------------------------------------------------------
 
@@ -152,43 +170,40 @@ class Bench:
             "--postgres-version",
             str(self.version),
             "--parent",
-            embedded_server.datadir_parent(),
+            self.parent,
             "--cluster",
             str(self.cluster),
         ]
         command += [f"--setting={k}={v}" for k, v in embedded_server.THROWAWAY_SETTINGS.items()]
         return command + (["--initdb"] if initdb else [])
 
-    def sql_seconds(self, sql: Path, prepare: Path | None = None) -> float:
-        """psycopg2 on the running bench server: time executing ``sql`` alone."""
-        import psycopg2
+    def build_head_database(self, up: Path) -> None:
+        """One database brought to head with the upgrade SQL (which fills ``alembic_version``
+        too), untimed; the measures that start at head get a clone of it."""
+        url = self.server.fresh_database("head")
+        execute_sql(url, up.read_text())
+        self.head_database = url.database
 
-        url = self.server.fresh_database("sqlfloor")
-        conn = psycopg2.connect(libpq_url(url))
-        conn.autocommit = True
+    def _fresh(self, prefix: str, at_head: bool):
+        if at_head:
+            return self.server.fresh_database(prefix, template=self.head_database)
+        return self.server.fresh_database(prefix)
+
+    def sql_seconds(self, sql: Path, at_head: bool = False) -> float:
+        """psycopg2 on the running bench server: time executing ``sql`` alone, on a fresh
+        database (a clone of the head database when ``at_head``)."""
+        text = sql.read_text()
+        url = self._fresh("sqlfloor", at_head)
         try:
-            cursor = conn.cursor()
-            if prepare is not None:
-                cursor.execute(prepare.read_text())
-            text = sql.read_text()
-            started = time.perf_counter()
-            cursor.execute(text)
-            return time.perf_counter() - started
+            return execute_sql(url, text)
         finally:
-            conn.close()
             self.server.drop_database(url)
 
-    def alembic_cli(self, verb: str, target: str, prepare: Path | None = None) -> Run:
-        """``alembic upgrade head`` / ``downgrade base`` as a process on a fresh database."""
-        url = self.server.fresh_database("cli")
+    def alembic_cli(self, verb: str, target: str, at_head: bool = False) -> Run:
+        """``alembic upgrade head`` / ``downgrade base`` as a process on a fresh database (a
+        clone of the head database when ``at_head``)."""
+        url = self._fresh("cli", at_head)
         try:
-            if prepare is not None:
-                import psycopg2
-
-                conn = psycopg2.connect(libpq_url(url))
-                conn.autocommit = True
-                conn.cursor().execute(prepare.read_text())
-                conn.close()
             env = {**self.env, "DATABASE_URL": url.render_as_string(hide_password=False)}
             alembic = Path(sys.executable).with_name("alembic")
             return run_process(
@@ -216,20 +231,23 @@ class Bench:
             )
             if versions is None:
                 data = json.loads(report_file.read_text())
-                self.guard_steps.append({"check": check, "results": data})
+                # One check writes an object, ``all`` a list of them.
+                results = data if isinstance(data, list) else [data]
+                self.guard_steps.append({"check": check, "results": results})
             return run
 
         return timed
 
     def build(self) -> None:
         up, down = offline_sql(VERSIONS_DIR, self._dir("sql-baseline"))
-        self.sql = {"up": up, "down": down}
+        self.build_head_database(up)
         self.add(
             Measure(
                 "floor",
                 "psycopg2 process: start embedded server (cached cluster), create db, "
                 "upgrade SQL, downgrade SQL, upgrade SQL, stop",
                 lambda: run_process(self.floor_command(up, down), self.env, str(REPO_ROOT)),
+                phases=True,
             )
         )
         self.add(
@@ -238,6 +256,7 @@ class Bench:
                 "the floor with initdb instead of the cached cluster",
                 lambda: run_process(self.floor_command(up, down, True), self.env, str(REPO_ROOT)),
                 floor="floor",
+                phases=True,
             )
         )
         self.add(Measure("guard all", "migration-guard all", self.guard_run("all"), "floor"))
@@ -285,7 +304,7 @@ class Bench:
             Measure(
                 "downgrade SQL floor",
                 "psycopg2: executing the downgrade SQL on a db at head (SQL only)",
-                lambda: self.sql_seconds(down, prepare=up),
+                lambda: self.sql_seconds(down, at_head=True),
             )
         )
         self.add(
@@ -300,7 +319,7 @@ class Bench:
             Measure(
                 "alembic downgrade base",
                 "the alembic CLI process on a db at head (prepared untimed)",
-                lambda: self.alembic_cli("downgrade", "base", prepare=up),
+                lambda: self.alembic_cli("downgrade", "base", at_head=True),
                 "downgrade SQL floor",
             )
         )
@@ -315,6 +334,7 @@ class Bench:
                     lambda u=c_up, d=c_down: run_process(
                         self.floor_command(u, d), self.env, str(REPO_ROOT)
                     ),
+                    phases=True,
                 )
             )
             self.add(
@@ -359,7 +379,7 @@ class Bench:
                 if isinstance(result, Run):
                     measure.times_s.append(result.wall_s)
                     measure.rss_mb.append(result.peak_rss_mb)
-                    if name.startswith("floor") or name.endswith("floor"):
+                    if measure.phases:
                         measure.extra.append(json.loads(result.stdout)["phases_s"])
                 else:
                     measure.times_s.append(result)
