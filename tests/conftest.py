@@ -4,7 +4,8 @@ database per test that asks for one."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -36,15 +37,41 @@ def engine(fresh_db: URL) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
-def migrated_template(pg_server: PostgresServer) -> str:
-    """A database upgraded to head once per run; tests clone it instead of migrating again."""
-    url = pg_server.fresh_database("template_head")
-    upgrade_database(url)
-    return url.database
+def migrated_template_db(
+    pg_server: PostgresServer,
+) -> Callable[..., str]:
+    """``migrated_template_db(prefix, target="heads", versions_dir=None)``: a database migrated
+    to ``target`` once, returned by name for ``clone_of`` (make it in a session fixture)."""
+
+    def make(prefix: str, target: str = "heads", versions_dir: Path | None = None) -> str:
+        url = pg_server.fresh_database(prefix)
+        upgrade_database(url, target, versions_dir)
+        return url.database
+
+    return make
 
 
 @pytest.fixture
-def migrated_db(pg_server: PostgresServer, migrated_template: str) -> Iterator[URL]:
-    url = pg_server.fresh_database("migrated", template=migrated_template)
-    yield url
-    pg_server.drop_database(url)
+def clone_of(pg_server: PostgresServer) -> Iterator[Callable[[str, str], URL]]:
+    """``clone_of(template, prefix)``: a fresh copy of the database ``template`` for this test,
+    dropped after it. Cheaper than migrating again."""
+    clones: list[URL] = []
+
+    def clone(template: str, prefix: str = "clone") -> URL:
+        clones.append(pg_server.fresh_database(prefix, template=template))
+        return clones[-1]
+
+    yield clone
+    for url in clones:
+        pg_server.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def migrated_template(migrated_template_db) -> str:
+    """A database upgraded to head once per run; tests clone it instead of migrating again."""
+    return migrated_template_db("template_head")
+
+
+@pytest.fixture
+def migrated_db(clone_of, migrated_template: str) -> URL:
+    return clone_of(migrated_template, "migrated")
