@@ -14,30 +14,27 @@ from alembic.runtime.migration import MigrationContext
 from backend.db import schema_contract
 from backend.db.base import Base
 from backend.db.fresh_schema import upgrade_database as upgrade
+from backend.db.guard.stepping import offline_sql
 from backend.db.migrations_config import (
     BACKEND_DIR,
     SCHEMA_CONTRACT,
     alembic_config,
     script_directory,
 )
+from backend.db.session import scratch_connection
 
 BASELINE = "d5fd7286d60e"
 
 
 def snapshot(url) -> schema_contract.Snapshot:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with engine.connect() as conn:
-        snap = schema_contract.snapshot(conn)
-    engine.dispose()
-    return snap
+    with scratch_connection(url) as conn:
+        return schema_contract.snapshot(conn)
 
 
 def downgrade_base(url) -> None:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with engine.connect() as connection:
+    with scratch_connection(url) as connection:
         command.downgrade(alembic_config(connection=connection), "base")
         connection.commit()
-    engine.dispose()
 
 
 def test_the_project_has_exactly_one_revision_the_baseline():
@@ -54,8 +51,7 @@ def test_baseline_builds_exactly_the_contract(migrated_db):
 
 
 def test_counts_58_tables_9_enums_215_indexes_and_vector(migrated_db):
-    engine = sa.create_engine(migrated_db, poolclass=sa.pool.NullPool)
-    with engine.connect() as conn:
+    with scratch_connection(migrated_db) as conn:
         tables = conn.execute(
             sa.text(
                 "SELECT count(*) FROM pg_tables WHERE schemaname='public' "
@@ -80,7 +76,6 @@ def test_counts_58_tables_9_enums_215_indexes_and_vector(migrated_db):
             )
         ).scalar()
         vector = conn.execute(sa.text("SELECT 1 FROM pg_extension WHERE extname='vector'")).scalar()
-    engine.dispose()
     assert (tables, enums, indexes, hnsw, vector) == (58, 9, 215, 2, 1)
 
 
@@ -95,12 +90,12 @@ def test_upgrade_downgrade_upgrade_is_identical_and_downgrade_leaves_nothing(fre
 
 
 def test_downgrade_keeps_a_vector_extension_that_existed_before(fresh_db):
-    engine = sa.create_engine(fresh_db, poolclass=sa.pool.NullPool)
-    with engine.begin() as conn:
+    with scratch_connection(fresh_db) as conn:
         conn.execute(sa.text("CREATE EXTENSION vector"))
+        conn.commit()
     upgrade(fresh_db)
     downgrade_base(fresh_db)
-    with engine.connect() as conn:
+    with scratch_connection(fresh_db) as conn:
         assert conn.execute(sa.text("SELECT 1 FROM pg_extension WHERE extname='vector'")).scalar()
         assert (
             conn.execute(
@@ -110,19 +105,16 @@ def test_downgrade_keeps_a_vector_extension_that_existed_before(fresh_db):
             ).scalar()
             == 0
         )
-    engine.dispose()
 
 
 def test_autogenerate_finds_no_difference_between_models_and_baseline(migrated_db):
-    engine = sa.create_engine(migrated_db, poolclass=sa.pool.NullPool)
-    with engine.connect() as conn:
+    with scratch_connection(migrated_db) as conn:
         context = MigrationContext.configure(
             conn, opts={"compare_type": True, "compare_server_default": True}
         )
         diff = [
             d for d in compare_metadata(context, Base.metadata) if "alembic_version" not in str(d)
         ]
-    engine.dispose()
     assert diff == []
 
 
@@ -141,13 +133,7 @@ def test_alembic_cli_from_backend_dir_upgrades_and_downgrades(fresh_db):
     assert (after["tables"], after["enums"]) == ({}, {})
 
 
-def test_offline_sql_generates_for_the_whole_chain(tmp_path):
-    import io
-
-    buffer = io.StringIO()
-    config = alembic_config()
-    config.output_buffer = buffer
-    command.upgrade(config, "head", sql=True)
-    sql = buffer.getvalue()
+def test_offline_sql_generates_for_the_whole_chain():
+    sql = offline_sql(script_directory())
     assert sql.count("CREATE TABLE") - sql.count("CREATE TABLE alembic_version") == 58
     assert "CREATE EXTENSION IF NOT EXISTS vector" in sql
