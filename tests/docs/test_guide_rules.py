@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
@@ -172,9 +174,14 @@ def scenario_rule_ids() -> set[str]:
     return ids
 
 
-def test_the_rule_ids_are_found_in_the_guard_source() -> None:
+@pytest.fixture(scope="module")
+def found() -> RuleIds:
+    """The guard's rule ids, parsed once for the tests of this module."""
+    return guard_rule_ids()
+
+
+def test_the_rule_ids_are_found_in_the_guard_source(found: RuleIds) -> None:
     """The collector resolves every rule argument and finds the rules of every check."""
-    found = guard_rule_ids()
     assert found.unresolved == []
     for known in ("single-head", "require-real-downgrade", "no-model-drift", "enum-left-behind",
                   "ban-sql-injection", "ban-truncate", "upgrade-fails", "stairway"):  # fmt: skip
@@ -182,9 +189,8 @@ def test_the_rule_ids_are_found_in_the_guard_source() -> None:
     assert {"ruff-", "bandit-", "squawk-"} <= found.families
 
 
-def test_scenarios_expect_only_rule_ids_the_collector_knows() -> None:
+def test_scenarios_expect_only_rule_ids_the_collector_knows(found: RuleIds) -> None:
     """A cross-check of the collector: every id a scenario expects is among those it found."""
-    found = guard_rule_ids()
     expected = scenario_rule_ids()
     assert expected, "no scenario expected.toml found"
     unknown = {
@@ -195,8 +201,7 @@ def test_scenarios_expect_only_rule_ids_the_collector_knows() -> None:
     assert unknown == set()
 
 
-def test_every_rule_id_has_a_section_in_the_guide() -> None:
-    found = guard_rule_ids()
+def test_every_rule_id_has_a_section_in_the_guide(found: RuleIds) -> None:
     headings = guide_headings(GUIDE.read_text(encoding="utf-8"))
     missing = sorted(found.ids - headings)
     assert missing == [], f"rule ids without a `### <id>` section in the guide: {missing}"
