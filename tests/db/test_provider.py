@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from backend.db.postgres import ProviderError, docker_server, postgres_server
 from backend.db.postgres.provider import start_server
+from backend.db.session import scratch_connection
 
 
 def closed_port() -> int:
@@ -22,11 +23,9 @@ def test_fresh_databases_come_from_one_server_and_have_pgvector(pg_server):
     try:
         assert first.database != second.database
         assert (first.host, first.query) == (second.host, second.query)
-        engine = sa.create_engine(first, poolclass=sa.pool.NullPool)
-        with engine.begin() as conn:
+        with scratch_connection(first) as conn:
             conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS vector"))
             assert conn.execute(sa.text("SELECT '[1,2]'::vector(2)")).scalar() is not None
-        engine.dispose()
     finally:
         pg_server.drop_database(first)
         pg_server.drop_database(second)
