@@ -18,16 +18,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import sqlalchemy as sa
 from alembic.script import Script, ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from backend.db import schema_contract
-from backend.db.guard.checks.revision_findings import function_line, load_failure, migration_failure
+from backend.db.guard.checks.revision_findings import (
+    function_line,
+    load_scripts,
+    migration_failure,
+)
 from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding, error
 from backend.db.guard.stepping import MigrationFailed, Stepper, first_line, topological_order
 from backend.db.schema_contract import Difference, Snapshot
+from backend.db.session import scratch_connection
 
 _AGAIN = "upgrade after its own downgrade"
 LEFTOVER_RULES = {"enum": "enum-left-behind", "table": "table-left-behind"}
@@ -47,16 +51,13 @@ DROP_HINTS = {
 
 def run(context: GuardContext) -> list[Finding]:
     """Full cycle (upgrade, downgrade base, upgrade) and the stairway; see the module docstring."""
-    with context.step("load revisions"):
-        try:
-            scripts = context.scripts()
-            scripts.get_heads()
-        except Exception as exc:  # noqa: BLE001 - a revision file that does not load is a finding
-            return [load_failure(context, exc)]
+    scripts = load_scripts(context)
+    if isinstance(scripts, Finding):
+        return [scripts]
     shared = context.head_database
     if shared is not None:
         context.head_database = None  # the cycle changes it: nobody else may take it as at head
-        with _connected(shared.url) as connection:
+        with scratch_connection(shared.url) as connection:
             context.steps.append(("reused dry-run's database at head", 0.0))
             return _full_cycle_then_stairway(
                 context, scripts, connection, (shared.empty, shared.at_head)
@@ -71,24 +72,8 @@ def _database(context: GuardContext, prefix: str) -> Iterator[Connection]:
         server = context.server()
     with context.step(f"create database ({prefix})"):
         url = server.fresh_database(prefix)
-    with _connected(url) as connection:
+    with scratch_connection(url) as connection:
         yield connection
-
-
-@contextmanager
-def _connected(url: sa.URL) -> Iterator[Connection]:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as connection:
-            yield connection
-    finally:
-        engine.dispose()
-
-
-def _snapshot(connection: Connection) -> Snapshot:
-    snap = schema_contract.snapshot(connection)
-    connection.commit()
-    return snap
 
 
 def _full_cycle_then_stairway(
@@ -103,19 +88,19 @@ def _full_cycle_then_stairway(
     if at_head_already is not None:
         empty, at_head = at_head_already
     else:
-        empty = _snapshot(connection)
+        empty = schema_contract.snapshot(connection)
         with context.step("upgrade to head"):
             try:
                 stepper.upgrade("heads")
             except MigrationFailed as failure:
                 return [migration_failure(context, "upgrade-fails", failure)]
-        at_head = _snapshot(connection)
+        at_head = schema_contract.snapshot(connection)
     with context.step("downgrade to base"):
         try:
             stepper.downgrade("base")
         except MigrationFailed as failure:
             return [migration_failure(context, "downgrade-fails", failure)]
-    leftovers = _leftovers(_snapshot(connection), empty)
+    leftovers = _leftovers(schema_contract.snapshot(connection), empty)
     revisions = topological_order(scripts)
     if not leftovers and len(revisions) == 1:
         # One revision: its stairway (up, down, up) is exactly this full cycle's last step.
@@ -125,26 +110,30 @@ def _full_cycle_then_stairway(
                 stepper.upgrade("heads")
             except MigrationFailed as failure:
                 return [_stairway_finding(context, revisions[0], _AGAIN, failure)]
-        return _repeatability(context, scripts, at_head, _snapshot(connection))
+        return _repeatability(context, scripts, at_head, schema_contract.snapshot(connection))
     if not leftovers:
         # The database is back at an empty base: the stairway runs right here, and its last
         # upgrade of every revision is the "upgrade again" of the full cycle.
         with context.step(f"stairway ({len(revisions)} revisions)"):
-            findings = _stairway(context, scripts, stepper)
+            findings = _stairway(context, revisions, stepper)
         if not findings:
-            findings = _repeatability(context, scripts, at_head, _snapshot(connection))
+            findings = _repeatability(
+                context, scripts, at_head, schema_contract.snapshot(connection)
+            )
         return findings
 
     with context.step("find the revisions that created the leftovers"):
-        findings = _leftover_findings(context, scripts, leftovers)
+        findings = _leftover_findings(context, scripts, leftovers, empty)
     with context.step("upgrade to head again"):
         try:
             stepper.upgrade("heads")
-            findings += _repeatability(context, scripts, at_head, _snapshot(connection))
+            findings += _repeatability(
+                context, scripts, at_head, schema_contract.snapshot(connection)
+            )
         except MigrationFailed as failure:
             findings.append(migration_failure(context, "upgrade-is-repeatable", failure))
     with _database(context, "stairway") as clean, context.step("stairway"):
-        findings += _stairway(context, scripts, Stepper(scripts, clean))
+        findings += _stairway(context, revisions, Stepper(scripts, clean))
     return findings
 
 
@@ -164,9 +153,9 @@ def _leftovers(after: Snapshot, empty: Snapshot) -> list[Difference]:
 
 
 def _leftover_findings(
-    context: GuardContext, scripts: ScriptDirectory, leftovers: list[Difference]
+    context: GuardContext, scripts: ScriptDirectory, leftovers: list[Difference], empty: Snapshot
 ) -> list[Finding]:
-    creators = _creators(context, scripts, leftovers)
+    creators = _creators(context, scripts, leftovers, empty)
     findings = []
     for leftover in leftovers:
         script = creators.get((leftover.kind, leftover.name))
@@ -191,22 +180,23 @@ def _leftover_findings(
 
 
 def _creators(
-    context: GuardContext, scripts: ScriptDirectory, leftovers: list[Difference]
+    context: GuardContext, scripts: ScriptDirectory, leftovers: list[Difference], empty: Snapshot
 ) -> dict[tuple[str, str], Script]:
     """Which revision first creates each leftover: replay the upgrade one revision at a time on
-    another fresh database, snapshotting after each. Runs only when something was left."""
+    another fresh database (``empty`` like the first), snapshotting after each. Runs only when
+    something was left."""
     wanted = {(d.kind, d.name) for d in leftovers}
     found: dict[tuple[str, str], Script] = {}
     with _database(context, "replay") as connection:
         stepper = Stepper(scripts, connection)
-        empty = _snapshot(connection)
         for script in stepper.upgrade_plan("heads"):
             try:
                 stepper.apply(script, is_upgrade=True)
             except MigrationFailed:
                 break
             present = {
-                (d.kind, d.name) for d in schema_contract.compare(_snapshot(connection), empty)
+                (d.kind, d.name)
+                for d in schema_contract.compare(schema_contract.snapshot(connection), empty)
             }
             for key in wanted & present:
                 found[key] = script
@@ -216,16 +206,15 @@ def _creators(
     return found
 
 
-def _stairway(context: GuardContext, scripts: ScriptDirectory, stepper: Stepper) -> list[Finding]:
-    """Up, down, up for each revision in topological order; the first break is reported."""
+def _stairway(context: GuardContext, revisions: list[Script], stepper: Stepper) -> list[Finding]:
+    """Up, down, up for each revision (``revisions`` in topological order); the first break is
+    reported."""
     phases = (
         (True, "upgrade"),
         (False, "downgrade"),
         (True, _AGAIN),
     )
-    moves = [
-        (script, is_upgrade) for script in topological_order(scripts) for is_upgrade, _ in phases
-    ]
+    moves = [(script, is_upgrade) for script in revisions for is_upgrade, _ in phases]
     try:
         stepper.walk(moves)
     except MigrationFailed as failure:

@@ -21,22 +21,21 @@ from alembic.script import ScriptDirectory
 
 from backend.db import schema_contract
 from backend.db.guard.checks.model_drift import describe_diff, diff_subject, model_location
-from backend.db.guard.checks.revision_findings import load_failure, migration_failure
+from backend.db.guard.checks.revision_findings import load_scripts, migration_failure
 from backend.db.guard.context import GuardContext, HeadDatabase
 from backend.db.guard.findings import Finding, error
 from backend.db.guard.stepping import MigrationFailed, Stepper, first_line
+from backend.db.session import scratch_connection
 
 SLOWEST_SHOWN = 3
 
 
 def run(context: GuardContext) -> list[Finding]:
     """Upgrade a fresh database to head and check where it ends up; see the module docstring."""
-    with context.step("load revisions"):
-        try:
-            scripts = context.scripts()
-            heads = scripts.get_heads()
-        except Exception as exc:  # noqa: BLE001 - a revision file that does not load is a finding
-            return [load_failure(context, exc)]
+    scripts = load_scripts(context)
+    if isinstance(scripts, Finding):
+        return [scripts]
+    heads = scripts.get_heads()
     if len(heads) > 1:
         context.notes.append(f"{len(heads)} heads: upgraded to all of them (heads)")
 
@@ -44,12 +43,8 @@ def run(context: GuardContext) -> list[Finding]:
         server = context.server()
     with context.step("create database"):
         url = server.fresh_database("dryrun")
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as connection:
-            findings = _check_database(context, scripts, connection, heads, url)
-    finally:
-        engine.dispose()
+    with scratch_connection(url) as connection:
+        findings = _check_database(context, scripts, connection, heads, url)
     with context.step("generate offline SQL"):
         findings += _check_offline_sql(context)
     return findings
@@ -59,7 +54,7 @@ def _check_database(
     context, scripts: ScriptDirectory, connection, heads, url: sa.URL
 ) -> list[Finding]:
     stepper = Stepper(scripts, connection)
-    empty = _snapshot(connection) if context.share_head_database else None
+    empty = schema_contract.snapshot(connection) if context.share_head_database else None
     with context.step(f"upgrade to head ({len(list(scripts.walk_revisions()))} revisions)"):
         try:
             applied = stepper.upgrade("heads")
@@ -79,11 +74,13 @@ def _check_database(
         context.notes.append("schema contract: skipped (foreign versions folder; see --contract)")
     else:
         with context.step("compare with the schema contract"):
-            at_head = _snapshot(connection)
+            at_head = schema_contract.snapshot(connection)
             findings += _check_contract(context, at_head)
     if empty is not None and reached_head:
         # At head, and the models comparison below only reads: downgrade-test starts here.
-        context.head_database = HeadDatabase(url, at_head or _snapshot(connection), empty)
+        context.head_database = HeadDatabase(
+            url, at_head or schema_contract.snapshot(connection), empty
+        )
     if not context.compare_models:
         context.notes.append("model drift: skipped (foreign versions folder; see --compare-models)")
     else:
@@ -107,12 +104,6 @@ def _check_reaches_head(context, scripts, stepper: Stepper, heads) -> list[Findi
             "check down_revision links and branch labels with `alembic history`",
         )
     ]
-
-
-def _snapshot(connection) -> schema_contract.Snapshot:
-    snap = schema_contract.snapshot(connection)
-    connection.commit()
-    return snap
 
 
 def _check_contract(context: GuardContext, live: schema_contract.Snapshot) -> list[Finding]:
@@ -147,22 +138,18 @@ def _check_model_drift(context: GuardContext, stepper: Stepper) -> list[Finding]
     if metadata is None:
         context.notes.append("model drift: skipped (env.py sets no target_metadata)")
         return []
+    path = context.display_path(context.versions_dir)
+    # It only reads; the transaction it leaves open ends with the connection (a Stepper run
+    # would end it first too).
     try:
         diffs = compare_metadata(stepper.migration_context, metadata)
     except Exception as exc:  # noqa: BLE001 - a comparison that crashes is reported, not raised
-        diffs = None
-        failure = first_line(exc)
-    finally:
-        if stepper.connection.in_transaction():
-            stepper.connection.commit()
-    path = context.display_path(context.versions_dir)
-    if diffs is None:
         return [
             error(
                 "no-model-drift",
                 path,
                 None,
-                f"the models could not be compared with the migrated schema: {failure}",
+                f"the models could not be compared with the migrated schema: {first_line(exc)}",
                 "run `alembic revision --autogenerate` locally to see the failure",
             )
         ]

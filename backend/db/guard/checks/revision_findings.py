@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding, error
 from backend.db.guard.revision_source import parse_revision
 from backend.db.guard.stepping import MigrationFailed, first_line
+
+if TYPE_CHECKING:
+    from alembic.script import ScriptDirectory
+
+
+def load_scripts(context: GuardContext) -> ScriptDirectory | Finding:
+    """The run's ScriptDirectory with every revision file loaded (a timed step), or the
+    ``revision-loads`` finding that says why a file does not load."""
+    with context.step("load revisions"):
+        try:
+            scripts = context.scripts()
+            scripts.get_heads()  # loads every revision file
+        except Exception as exc:  # noqa: BLE001 - a revision file that does not load is a finding
+            return load_failure(context, exc)
+    return scripts
 
 
 def load_failure(context: GuardContext, exc: BaseException) -> Finding:
