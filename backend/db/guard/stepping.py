@@ -88,12 +88,19 @@ class Stepper:
     """Upgrades and downgrades one database, to a target or one revision at a time.
 
     Each revision runs in its own transaction (the project's ``transaction_per_migration``), so a
-    failing revision leaves the database at the last good one.
+    failing revision leaves the database at the last good one. ``on_version_apply`` callbacks
+    (Alembic's signature) run inside each revision's transaction, after env.py's own.
     """
 
-    def __init__(self, scripts: ScriptDirectory, connection: Connection) -> None:
+    def __init__(
+        self,
+        scripts: ScriptDirectory,
+        connection: Connection,
+        on_version_apply: Sequence[Callable[..., None]] = (),
+    ) -> None:
         self.scripts = scripts
         self.connection = connection
+        self.on_version_apply = tuple(on_version_apply)
         self.options = env_options(scripts, connection)
         self._plan: Callable[[tuple[str, ...]], Iterable[RevisionStep]] = lambda heads: []
         self._context = self._new_context()
@@ -172,7 +179,11 @@ class Stepper:
         # A fresh MigrationContext per run, as each `alembic` command gets: its DDL memo
         # remembers enum types created earlier and would skip creating them again.
         self._context = self._new_context()
-        self._context.on_version_apply_callbacks = [record]
+        self._context.on_version_apply_callbacks = [
+            *self._context.on_version_apply_callbacks,
+            *self.on_version_apply,
+            record,  # last: a failing callback is its revision's failure
+        ]
         try:
             # ``op.*`` inside the revisions resolves to this context (env.py's run_migrations
             # does the same).
