@@ -12,15 +12,10 @@ from backend.db.guard.findings import Finding, error
 from backend.db.guard.revision_source import RevisionSource
 from backend.db.guard.rules.bandit_scan import bandit_findings
 from backend.db.guard.rules.security import SECURITY_RULES
-from backend.db.guard.rules.squawk_scan import (
-    SquawkRun,
-    revisions_after_base,
-    squawk_findings,
-    start_squawk,
-)
+from backend.db.guard.rules.squawk_scan import revisions_after_base, squawk_findings
 
 
-def _start_squawk(context: GuardContext) -> SquawkRun | None:
+def _squawk(context: GuardContext) -> list[Finding]:
     """Squawk needs the offline SQL (the run's one copy, shared with dry-run), which needs a
     loadable graph; otherwise lint and dry-run report why."""
     try:
@@ -28,15 +23,15 @@ def _start_squawk(context: GuardContext) -> SquawkRun | None:
             warnings.simplefilter("ignore")
             later = revisions_after_base(context.scripts())
             if not later:
-                return None  # the base creates empty tables: nothing to weigh, no SQL needed
+                return []  # the base creates empty tables: nothing to weigh, no SQL needed
             offline = context.offline_sql()
     except Exception as exc:  # a chain Alembic cannot load
         context.notes.append(f"squawk skipped: offline SQL not generated ({type(exc).__name__})")
-        return None
+        return []
     if offline.sql is None:
         context.notes.append(f"squawk skipped: offline SQL not generated ({offline.error_type})")
-        return None
-    return start_squawk(later, offline.sql)
+        return []
+    return squawk_findings(later, offline.sql, context.display_path)
 
 
 def run(context: GuardContext) -> list[Finding]:
@@ -56,7 +51,7 @@ def run(context: GuardContext) -> list[Finding]:
         if python_dangers:
             context.notes.append("squawk skipped: bandit found Python the guard will not run")
         else:
-            findings.extend(squawk_findings(_start_squawk(context), context.display_path))
+            findings.extend(_squawk(context))
     return findings
 
 

@@ -1,7 +1,8 @@
-"""External tools (ruff, squawk) as background processes: start early, collect late.
+"""External tools (ruff, squawk) as processes that print JSON: started early and collected late
+(``start``), or run to the end (``run_json``) when there is nothing to overlap with.
 
-A check starts its tools before its own ast work and collects them at the end, so their start-up
-time (imports, binary load) overlaps with the check instead of adding to it.
+Ruff starts before lint's own ast work and is collected at the end, so its start-up time
+(binary load) overlaps with the check instead of adding to it.
 """
 
 from __future__ import annotations
@@ -46,3 +47,8 @@ def start(tool: str, args: list[str], cwd: Path | None = None) -> Background:
     except OSError as exc:
         raise GuardError(f"cannot start {tool}: {exc}") from None
     return Background(tool, process)
+
+
+def run_json(tool: str, args: list[str], cwd: Path | None = None) -> object:
+    """Run ``args`` to the end and parse its JSON output; GuardError as for ``start``."""
+    return start(tool, args, cwd).json_output()

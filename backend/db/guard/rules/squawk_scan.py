@@ -11,14 +11,13 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
 
 from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import Finding, warning
-from backend.db.guard.rules.background import Background, start
+from backend.db.guard.rules.background import run_json
 
 # Alembic's offline output marks where each revision starts: "-- Running upgrade a1 -> b2".
 RUNNING_UPGRADE = re.compile(r"^-- Running upgrade (?P<down>.*?) -> (?P<rev>\S+)\s*$")
@@ -28,15 +27,6 @@ TRANSACTION_LINES = frozenset({"BEGIN;", "COMMIT;"})
 # The deploy runner sets lock_timeout and statement_timeout on its session before any revision
 # (backend/db/deploy/migrate.py), so squawk's demand for them in every file is already met.
 EXCLUDED_RULES = ("require-timeout-settings", "require-lock-timeout", "require-statement-timeout")
-
-
-@dataclass
-class SquawkRun:
-    """A started squawk over one SQL file per revision, and how to map files back."""
-
-    background: Background
-    workdir: tempfile.TemporaryDirectory
-    revision_paths: dict[str, Path]
 
 
 def squawk_binary() -> str:
@@ -72,45 +62,35 @@ def revisions_after_base(scripts: ScriptDirectory) -> dict[str, Path]:
     }
 
 
-def start_squawk(later: dict[str, Path], offline_sql: str) -> SquawkRun | None:
-    """Write each of the ``later`` revisions' part of the chain's offline SQL to a file and start
-    squawk on them (None: nothing to do)."""
-    if not later:
-        return None
+def squawk_findings(
+    later: dict[str, Path], offline_sql: str, display_path: Callable[[Path], str]
+) -> list[Finding]:
+    """Squawk on each of the ``later`` revisions' part of the chain's offline SQL (one file per
+    revision): one ``squawk-<rule>`` warning per violation, placed on the revision's file."""
     by_revision = split_by_revision(offline_sql)
-    workdir = tempfile.TemporaryDirectory(prefix="guard-squawk-")
-    files = []
-    for revision in later:
-        if by_revision.get(revision, "").strip():
-            file = Path(workdir.name) / f"{revision}.sql"
-            file.write_text(by_revision[revision], encoding="utf-8")
-            files.append(str(file))
-    if not files:
-        workdir.cleanup()
-        return None
-    args = [
-        squawk_binary(),
-        "--reporter",
-        "json",
-        "--assume-in-transaction",
-        f"--exclude={','.join(EXCLUDED_RULES)}",
-        *files,
-    ]
-    return SquawkRun(start("squawk", args, cwd=Path(workdir.name)), workdir, later)
-
-
-def squawk_findings(run: SquawkRun | None, display_path: Callable[[Path], str]) -> list[Finding]:
-    """One ``squawk-<rule>`` warning per squawk violation, placed on the revision's file."""
-    if run is None:
+    parts = {rev: by_revision[rev] for rev in later if by_revision.get(rev, "").strip()}
+    if not parts:
         return []
-    try:
-        violations = run.background.json_output() or []
-    finally:
-        run.workdir.cleanup()
+    binary = squawk_binary()
+    with tempfile.TemporaryDirectory(prefix="guard-squawk-") as workdir:
+        files = []
+        for revision, sql in parts.items():
+            file = Path(workdir) / f"{revision}.sql"
+            file.write_text(sql, encoding="utf-8")
+            files.append(str(file))
+        args = [
+            binary,
+            "--reporter",
+            "json",
+            "--assume-in-transaction",
+            f"--exclude={','.join(EXCLUDED_RULES)}",
+            *files,
+        ]
+        violations = run_json("squawk", args, cwd=Path(workdir)) or []
     findings = []
     for item in violations:
         revision = Path(item["file"]).stem
-        path = run.revision_paths.get(revision)
+        path = later.get(revision)
         findings.append(
             warning(
                 f"squawk-{item['rule_name']}",
