@@ -1,7 +1,8 @@
 """Migration: plan the revisions between the database and the target, then apply them one by one.
 
-Each revision runs through Alembic's own API (never the CLI) in a transaction of its own, with
-its audit row written inside that same transaction, so a revision is either wholly applied and
+Each revision runs through Alembic's own API (never the CLI, one ``Stepper`` over the revisions
+the pre-flight loaded) in a transaction of its own, with its audit row written inside that same
+transaction, so a revision is either wholly applied and
 recorded or not there at all. ``lock_timeout`` makes a DDL blocked by live traffic fail in
 seconds instead of queueing every other query behind it; such a failure can be retried.
 """
@@ -30,6 +31,7 @@ from backend.db.deploy.errors import (
     RefusedDowngrade,
     UnknownRevision,
 )
+from backend.db.guard import stepping
 from backend.db.migrations_config import alembic_config
 
 LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE of a lock_timeout
@@ -89,7 +91,7 @@ def plan(
             "(the database is ahead of the code or on another branch); deploy the code that "
             "contains it"
         )
-    goal = _resolve_target(scripts, target or head)
+    goal = _resolve_target(scripts, target, head)
     if goal == current:
         return Plan("none", current, goal)
     if goal is not None and (current is None or current in lineage(scripts, goal)):
@@ -108,24 +110,15 @@ def plan(
 
 def lineage(scripts: ScriptDirectory, revision: str) -> set[str]:
     """``revision`` and all its ancestors."""
-    seen: set[str] = set()
-    todo = [revision]
-    while todo:
-        rev = todo.pop()
-        if rev in seen:
-            continue
-        seen.add(rev)
-        down = scripts.get_revision(rev).down_revision
-        todo.extend([down] if isinstance(down, str) else list(down or ()))
-    return seen
+    return {script.revision for script in scripts.iterate_revisions(revision, "base")}
 
 
-def _resolve_target(scripts: ScriptDirectory, target: str) -> str | None:
+def _resolve_target(scripts: ScriptDirectory, target: str | None, head: str) -> str | None:
+    if target in (None, "head", "heads"):
+        return head
     if target == "base":
         return None
-    script = known(scripts, target) if target not in ("head", "heads") else None
-    if target in ("head", "heads"):
-        return scripts.get_current_head()
+    script = known(scripts, target)
     if script is None:
         raise PreflightError(f"--to {target}: no such revision in the versions folder")
     return script.revision
@@ -171,7 +164,7 @@ def offline_sql(versions_dir: Path, url: URL, migration: Plan) -> str:
 def apply(
     connection: Connection,
     audit_connection: Connection,
-    versions_dir: Path,
+    scripts: ScriptDirectory,
     migration: Plan,
     deployer: audit.Deployer,
     lock_retries: int,
@@ -187,6 +180,16 @@ def apply(
     revision and the database error, after recording a ``failed`` audit row. The revisions
     before it stay applied.
     """
+    upgrade = migration.direction == "upgrade"
+    action = "applied" if upgrade else "rolled_back"
+    started = _now()  # of the current attempt; the audit hook reads it
+
+    def record(ctx, step, heads, run_args) -> None:  # Alembic's on_version_apply signature
+        revision = step.up_revision_id  # the revision applied or rolled back
+        script = scripts.get_revision(revision)
+        audit.record(ctx.connection, revision, _checksum(script), action, started, _now(), deployer)
+
+    stepper = stepping.Stepper(scripts, connection, on_version_apply=[record])
     done: list[Applied] = []
     for step in migration.steps:
         attempt = 0
@@ -195,48 +198,25 @@ def apply(
             started = _now()
             clock = time.perf_counter()
             try:
-                _run_one(connection, versions_dir, step, migration.direction, started, deployer)
+                stepper.apply(step, upgrade)
                 break
-            except Exception as exc:  # noqa: BLE001 - revision code may raise anything
-                _rollback(connection)
-                error = describe_error(exc, connection.engine.url)
-                if _sqlstate(exc) == LOCK_NOT_AVAILABLE and attempt <= lock_retries:
-                    pause = retry_delay_s * 2 ** (attempt - 1)
-                    on_retry(step.revision, attempt, pause, error)
-                    sleep(pause)
-                    continue
-                _record_failure(audit_connection, step, started, deployer, error)
-                raise MigrationFailed(
-                    _failure_message(step, migration, exc, error, attempt), revision=step.revision
-                ) from None
+            except Exception as failure:  # noqa: BLE001 - revision code may raise anything
+                # The stepper rolled the revision back; the driver's error says why.
+                exc = failure.error if isinstance(failure, stepping.MigrationFailed) else failure
+            error = describe_error(exc, connection.engine.url)
+            if _sqlstate(exc) == LOCK_NOT_AVAILABLE and attempt <= lock_retries:
+                pause = retry_delay_s * 2 ** (attempt - 1)
+                on_retry(step.revision, attempt, pause, error)
+                sleep(pause)
+                continue
+            _record_failure(audit_connection, step, started, deployer, error)
+            raise MigrationFailed(
+                _failure_message(step, migration, exc, error, attempt), revision=step.revision
+            ) from None
         applied = Applied(step.revision, time.perf_counter() - clock, attempt)
         done.append(applied)
         on_applied(applied)
     return done
-
-
-def _run_one(
-    connection: Connection,
-    versions_dir: Path,
-    step: Script,
-    direction: str,
-    started: datetime,
-    deployer: audit.Deployer,
-) -> None:
-    revision = step.revision
-    checksum = audit.file_checksum(step.path) if step.path else None
-    action = "applied" if direction == "upgrade" else "rolled_back"
-
-    def record(ctx, step, heads, run_args) -> None:  # Alembic's on_version_apply signature
-        audit.record(ctx.connection, revision, checksum, action, started, _now(), deployer)
-
-    config = alembic_config(versions_dir, connection=connection)
-    config.attributes["on_version_apply"] = (record,)
-    if direction == "upgrade":
-        command.upgrade(config, step.revision)
-    else:
-        command.downgrade(config, "-1")
-    connection.commit()
 
 
 def _failure_message(
@@ -258,20 +238,16 @@ def _failure_message(
 def _record_failure(
     connection: Connection, step: Script, started: datetime, deployer: audit.Deployer, error: str
 ) -> None:
-    checksum = audit.file_checksum(step.path) if step.path else None
     try:
         audit.record(
-            connection, step.revision, checksum, "failed", started, _now(), deployer, error
+            connection, step.revision, _checksum(step), "failed", started, _now(), deployer, error
         )
     except SQLAlchemyError:
         pass  # the audit must never hide the migration's own error
 
 
-def _rollback(connection: Connection) -> None:
-    try:
-        connection.rollback()
-    except SQLAlchemyError:
-        pass
+def _checksum(script: Script) -> str | None:
+    return audit.file_checksum(script.path) if script.path else None
 
 
 def _sqlstate(exc: BaseException) -> str | None:

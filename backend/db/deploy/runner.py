@@ -198,7 +198,7 @@ def _migrate(options, env, reporter, checked, engine, session, migration) -> Non
         migrate.apply(
             worker,
             session,
-            checked.versions_dir,
+            checked.scripts,
             migration,
             audit.Deployer.from_env(env),
             options.lock_retries,
