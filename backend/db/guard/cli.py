@@ -19,13 +19,13 @@ from rich.console import Console
 from backend.db.guard import report, runner
 from backend.db.guard.checks import CHECK_MODULES
 from backend.db.guard.context import GuardContext
-from backend.db.guard.errors import GuardError
+from backend.db.guard.errors import EXIT_COULD_NOT_RUN, GuardError
 from backend.db.guard.report import github, text
 from backend.db.postgres import POSTGRES_MODES
 from backend.db.urls import mask_text
 
 PROG = "migration-guard"
-EXIT_PASSED, EXIT_FINDINGS, EXIT_COULD_NOT_RUN = 0, 1, 2
+EXIT_PASSED, EXIT_FINDINGS = 0, 1
 # Formats whose document goes to stdout and must stay parseable there.
 MACHINE_FORMATS = ("json", "junit", "sarif")
 
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             results = runner.run(names, context)
             run_notes = list(context.run_notes)
     except GuardError as exc:
-        return _could_not_run(str(exc), args)
+        return _could_not_run(str(exc), args, code=exc.exit_code)
     except KeyboardInterrupt:
         return _could_not_run("interrupted", args, code=130)
     except Exception as exc:  # noqa: BLE001 - an internal error still exits 2 with one line

@@ -35,7 +35,6 @@ class ExecutedSql:
     sql: str | None
     dynamic: str | None
     statement: bool
-    bound: bool = False
     driver_sql: bool = False  # exec_driver_sql(): no ``:name`` parameters, sent as written
 
 
@@ -180,7 +179,6 @@ class _Text:
 
     sql: str | None
     dynamic: str | None
-    bound: bool = False
 
 
 def _find_executed_sql(tree: ast.Module) -> Iterator[ExecutedSql]:
@@ -211,7 +209,6 @@ def _find_executed_sql(tree: ast.Module) -> Iterator[ExecutedSql]:
                 sql=text.sql,
                 dynamic=text.dynamic,
                 statement=executed,
-                bound=text.bound,
                 driver_sql=call_name(call) == "exec_driver_sql",
             )
 
@@ -247,8 +244,7 @@ def _resolve(
         if name == "format" and isinstance(node.func, ast.Attribute):
             return [_Text(None, "str.format()")]
         if name == "bindparams" and isinstance(node.func, ast.Attribute):
-            inner = again(node.func.value)
-            return [_Text(t.sql, t.dynamic, True) if t else None for t in inner]
+            return again(node.func.value)  # ``sa.text("...").bindparams(...)``: the text's SQL
         if name in TEXT_FUNCTIONS and node.args:
             text_calls.add(id(node))
             return again(node.args[0])
