@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from backend.db.guard import runner
-from backend.db.guard.context import GuardContext
+from backend.db.guard.context import GuardContext, OfflineSql
 from backend.db.guard.errors import GuardError
 from backend.db.guard.static_process import CAN_FORK, StaticProcess
 
@@ -39,6 +39,14 @@ def test_child_sends_the_offline_sql_first() -> None:
     offline = child.offline_sql()
     assert offline is not None and offline.failure is None
     assert "CREATE TABLE" in offline.sql
+    assert child.results() == []
+
+
+def test_offline_sql_that_does_not_pickle_is_left_to_the_parent() -> None:
+    context = GuardContext()
+    context.offline_sql = lambda: OfflineSql(sql=lambda: None)  # a lambda does not pickle
+    child = StaticProcess(lambda names, context: [], [], context, with_offline_sql=True)
+    assert child.offline_sql() is None  # the parent generates the SQL itself
     assert child.results() == []
 
 

@@ -106,12 +106,13 @@ def _child(run_static, names, context: GuardContext, with_offline_sql: bool, wri
         context.forbid_server()
         with os.fdopen(write_fd, "wb") as pipe:
             if with_offline_sql:
-                _send(pipe, context.offline_sql())
+                # SQL that does not pickle goes as None: the parent makes it itself.
+                _send(pipe, context.offline_sql(), lambda exc: None)
             try:
                 outcome = StaticOutcome(run_static(names, context))
             except Exception as exc:  # noqa: BLE001 - raised in the parent, as from a thread
                 outcome = StaticOutcome([], exc)
-            _send(pipe, outcome)
+            _send(pipe, outcome, _internal_error)
         code = 0
     except BaseException:  # noqa: BLE001, S110 - the parent runs the checks itself instead
         pass
@@ -121,11 +122,16 @@ def _child(run_static, names, context: GuardContext, with_offline_sql: bool, wri
         os._exit(code)
 
 
-def _send(pipe, message: object) -> None:
+def _send(pipe, message: object, fallback: Callable[[Exception], object]) -> None:
+    """Write one message; one that does not pickle is replaced by ``fallback(error)``, a message
+    of the kind the parent expects in its place."""
     try:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # noqa: BLE001 - e.g. an exception that does not pickle
-        error = GuardError(f"internal error: {type(exc).__name__}: {exc}")
-        data = pickle.dumps(StaticOutcome([], error))
+        data = pickle.dumps(fallback(exc), protocol=pickle.HIGHEST_PROTOCOL)
     pipe.write(data)
     pipe.flush()
+
+
+def _internal_error(exc: Exception) -> StaticOutcome:
+    return StaticOutcome([], GuardError(f"internal error: {type(exc).__name__}: {exc}"))
