@@ -131,11 +131,12 @@ def changed_revisions(connection: Connection, scripts: ScriptDirectory) -> list[
             "ORDER BY revision, id DESC"
         )
     ).all()
+    by_id = {script.revision: script for script in scripts.walk_revisions()}
     changed = []
     for row in rows:
         if row.action != "applied" or not row.checksum:
             continue
-        script = scripts.get_revision(row.revision) if _known(scripts, row.revision) else None
+        script = by_id.get(row.revision)
         if script is None or script.path is None:
             continue  # an unknown revision is the pre-flight's business, not a checksum matter
         now = file_checksum(script.path)
@@ -158,10 +159,3 @@ def history(connection: Connection, limit: int = 50) -> list[sa.Row]:
             {"limit": limit},
         ).all()
     )
-
-
-def _known(scripts: ScriptDirectory, revision: str) -> bool:
-    try:
-        return scripts.get_revision(revision) is not None
-    except Exception:  # noqa: BLE001 - Alembic raises several lookup errors for unknown ids
-        return False

@@ -35,7 +35,6 @@ class ServerInfo:
     """What the connection test reports."""
 
     version: str
-    version_num: int
     current_heads: tuple[str, ...]
     pgvector_available: str | None  # the version the server could install, None if absent
     pgvector_installed: str | None
@@ -115,8 +114,7 @@ def connect(
 def server_info(connection: Connection) -> ServerInfo:
     """Server version, the revision(s) recorded in ``alembic_version``, and pgvector's status."""
     version = connection.execute(sa.text("SHOW server_version")).scalar_one()
-    version_num = int(connection.execute(sa.text("SHOW server_version_num")).scalar_one())
-    heads = tuple(MigrationContext.configure(connection).get_current_heads())
+    heads = current_heads(connection)
     row = connection.execute(
         sa.text(
             "SELECT default_version, installed_version FROM pg_available_extensions "
@@ -126,11 +124,15 @@ def server_info(connection: Connection) -> ServerInfo:
     connection.rollback()  # leave no transaction open: Alembic must own the next ones
     return ServerInfo(
         version=version,
-        version_num=version_num,
         current_heads=heads,
         pgvector_available=row[0] if row else None,
         pgvector_installed=row[1] if row else None,
     )
+
+
+def current_heads(connection: Connection) -> tuple[str, ...]:
+    """The revision(s) in the database's ``alembic_version`` (empty: base)."""
+    return tuple(MigrationContext.configure(connection).get_current_heads())
 
 
 def _where(url: URL) -> str:

@@ -12,13 +12,19 @@ EXIT_ENVIRONMENT = 2
 
 
 class DeployError(Exception):
-    """The deploy stopped; ``str(error)`` is one line for the operator and never holds a secret."""
+    """The deploy stopped; ``str(error)`` is one line for the operator and never holds a secret.
+
+    ``differences`` lists what differs (schema or revisions), one line each, printed below it.
+    """
 
     exit_code = EXIT_FAILED
 
-    def __init__(self, message: str, revision: str | None = None) -> None:
+    def __init__(
+        self, message: str, revision: str | None = None, differences: list[str] | None = None
+    ) -> None:
         super().__init__(message)
         self.revision = revision
+        self.differences = list(differences or [])
 
 
 class PreflightError(DeployError):
@@ -67,7 +73,3 @@ class VerificationFailed(DeployError):
     """After migrating, the database is not at the target or differs from the schema contract."""
 
     exit_code = EXIT_FAILED
-
-    def __init__(self, message: str, differences: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.differences = differences or []

@@ -51,7 +51,7 @@ def run(
         outcome = _run(options, env, reporter)
     except DeployError as exc:
         reporter.error("failed", str(exc), revision=exc.revision)
-        reporter.details("failed", getattr(exc, "differences", []), severity="ERROR")
+        reporter.details("failed", exc.differences, severity="ERROR")
         return exc.exit_code
     except Exception as exc:  # noqa: BLE001 - the operator gets one masked line, not a traceback
         if options.debug:
@@ -160,7 +160,7 @@ def _locked(options, env, reporter, checked, engine, session: Connection) -> str
         if adopted.dry_run:
             return f"dry run: would adopt baseline {adopted.baseline}; nothing applied"
     # Read again under the lock: a deploy that waited finds the other's work done.
-    current = connection.server_info(session).current_heads
+    current = connection.current_heads(session)
     migration = migrate.plan(
         checked.scripts, current, options.target, checked.head, options.allow_downgrade
     )

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 from backend.db import schema_contract
+from backend.db.deploy.connection import current_heads
 from backend.db.deploy.errors import VerificationFailed
 
 
@@ -29,21 +29,27 @@ def verify(
 
     The contract describes the head, so it is compared only when the target is the head.
     """
-    current = tuple(MigrationContext.configure(connection).get_current_heads())
+    current = current_heads(connection)
     expected = (target,) if target else ()
     if current != expected:
         raise VerificationFailed(
             f"the database is at {', '.join(current) or 'base'}, expected {target or 'base'}"
         )
     if contract is None or target != head:
-        connection.rollback()
         return Verified(target, None)
-    live = schema_contract.snapshot(connection)
-    connection.rollback()
-    differences = schema_contract.compare(live, schema_contract.load(contract))
+    live, differences = compare_with_contract(connection, contract)
     if differences:
         raise VerificationFailed(
             f"the live schema differs from the contract {contract} in {len(differences)} place(s)",
-            [d.message for d in differences],
+            differences=differences,
         )
     return Verified(target, schema_contract.summary(live))
+
+
+def compare_with_contract(
+    connection: Connection, contract: Path
+) -> tuple[schema_contract.Snapshot, list[str]]:
+    """The live schema on ``connection`` and every way it differs from the contract file."""
+    live = schema_contract.snapshot(connection)
+    differences = schema_contract.compare(live, schema_contract.load(contract))
+    return live, [d.message for d in differences]

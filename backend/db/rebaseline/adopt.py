@@ -15,13 +15,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
-from backend.db import schema_contract
 from backend.db.deploy import audit
+from backend.db.deploy.connection import current_heads
 from backend.db.deploy.errors import DeployError
+from backend.db.deploy.verify import compare_with_contract
 from backend.db.rebaseline.record import Rebaselined, read_record
 
 _VERSION_TABLE = sa.table("alembic_version", sa.column("version_num", sa.String(32)))
@@ -30,12 +30,6 @@ _CATCH_UP = "stamp after catching up, never just stamp"
 
 class AdoptionRefused(DeployError):
     """The database is not exactly where the old chain leaves it; ``differences`` says where not."""
-
-    exit_code = 1
-
-    def __init__(self, message: str, differences: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.differences = differences or []
 
 
 @dataclass(frozen=True)
@@ -79,7 +73,7 @@ def adopt(
             "this code's baseline records no squashed history (no `replaces_heads`): there is "
             "nothing to adopt; deploy without --adopt-baseline"
         )
-    current = tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
+    current = tuple(sorted(current_heads(connection)))
     if current == (record.baseline,):
         connection.rollback()
         return Adopted(record.baseline, current, already=True)
@@ -133,7 +127,7 @@ def _check_revision(current: tuple[str, ...], record: Rebaselined) -> None:
             f"the database is at {shown}, behind the old head(s) {', '.join(heads)}; upgrade "
             "it with the code of the release before the rebaseline first (`alembic upgrade "
             f"heads`), then adopt: {_CATCH_UP}",
-            [f"{revision} is an old revision, not a head" for revision in behind]
+            differences=[f"{revision} is an old revision, not a head" for revision in behind]
             + [f"old head {head} is not applied" for head in heads if head not in current],
         )
     raise AdoptionRefused(
@@ -148,12 +142,10 @@ def _check_schema(connection: Connection, contract: Path | None, record: Rebasel
             f"no schema contract to compare the database with (got {contract}); pass --contract "
             f"with the contract of baseline {record.baseline}"
         )
-    live = schema_contract.snapshot(connection)
-    connection.rollback()
-    differences = schema_contract.compare(live, schema_contract.load(contract))
+    _, differences = compare_with_contract(connection, contract)
     if differences:
         raise AdoptionRefused(
             f"the live schema differs from the contract of baseline {record.baseline} in "
             f"{len(differences)} place(s); make the database equal to it first: {_CATCH_UP}",
-            [d.message for d in differences],
+            differences=differences,
         )
