@@ -22,6 +22,11 @@ class Finding:
     message: str
     hint: str
 
+    @property
+    def where(self) -> str:
+        """``path:line``, or the path alone when the finding has no line."""
+        return f"{self.path}:{self.line}" if self.line else self.path
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data["severity"] = self.severity.value
@@ -47,8 +52,17 @@ class CheckResult:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def errors(self) -> int:
+        """How many findings are errors (they fail the check)."""
+        return sum(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+    @property
     def ok(self) -> bool:
-        return not any(f.severity is Severity.ERROR for f in self.findings)
+        return self.errors == 0
 
     def to_dict(self) -> dict:
         return {

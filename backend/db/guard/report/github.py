@@ -38,18 +38,18 @@ def summary(results: list[CheckResult]) -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for result in results:
-        errors = sum(f.severity is Severity.ERROR for f in result.findings)
-        warnings = len(result.findings) - errors
         status = "✅ passed" if result.ok else "❌ failed"
         lines.append(
-            f"| {result.check} | {status} | {errors} | {warnings} | {result.duration_s:.2f} s |"
+            f"| {result.check} | {status} | {result.errors} | {result.warnings} "
+            f"| {result.duration_s:.2f} s |"
         )
     findings = [(r.check, f) for r in results for f in r.findings]
     if findings:
         lines += ["", "| check | rule | where | message |", "| --- | --- | --- | --- |"]
         for check, finding in findings:
-            where = f"{finding.path}:{finding.line}" if finding.line else finding.path
-            lines.append(f"| {check} | `{finding.rule}` | `{where}` | {_cell(finding.message)} |")
+            lines.append(
+                f"| {check} | `{finding.rule}` | `{finding.where}` | {_cell(finding.message)} |"
+            )
     return "\n".join(lines) + "\n"
 
 

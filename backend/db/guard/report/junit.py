@@ -16,7 +16,7 @@ def render(results: list[CheckResult]) -> str:
     total_tests = total_failures = 0
     total_time = 0.0
     for result in results:
-        failures = sum(f.severity is Severity.ERROR for f in result.findings)
+        failures = result.errors
         tests = max(len(result.findings), 1)
         suite = ET.SubElement(
             suites,
@@ -30,18 +30,17 @@ def render(results: list[CheckResult]) -> str:
         if not result.findings:
             ET.SubElement(suite, "testcase", classname=result.check, name="passed", time="0")
         for finding in result.findings:
-            where = f"{finding.path}:{finding.line}" if finding.line else finding.path
             case = ET.SubElement(
                 suite,
                 "testcase",
                 classname=f"{result.check}.{finding.rule}",
-                name=f"{finding.rule} {where}",
+                name=f"{finding.rule} {finding.where}",
                 file=finding.path,
                 time="0",
             )
             if finding.line:
                 case.set("line", str(finding.line))
-            body = f"{where} {finding.rule} {finding.message}\nhint: {finding.hint}"
+            body = f"{finding.where} {finding.rule} {finding.message}\nhint: {finding.hint}"
             if finding.severity is Severity.ERROR:
                 failure = ET.SubElement(case, "failure", message=finding.message, type=finding.rule)
                 failure.text = body

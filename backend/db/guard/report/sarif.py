@@ -15,6 +15,7 @@ def render(results: list[CheckResult]) -> str:
     rules: dict[str, dict] = {}
     for finding in findings:
         rules.setdefault(finding.rule, _rule(finding))
+    rule_index = {rule_id: index for index, rule_id in enumerate(rules)}
     document = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -27,7 +28,7 @@ def render(results: list[CheckResult]) -> str:
                         "rules": list(rules.values()),
                     }
                 },
-                "results": [_result(finding, list(rules)) for finding in findings],
+                "results": [_result(finding, rule_index[finding.rule]) for finding in findings],
                 "properties": {"checks": [r.check for r in results]},
             }
         ],
@@ -60,13 +61,13 @@ def _rule(finding: Finding) -> dict:
     }
 
 
-def _result(finding: Finding, rule_ids: list[str]) -> dict:
+def _result(finding: Finding, rule_index: int) -> dict:
     location: dict = {"artifactLocation": {"uri": finding.path}}
     if finding.line:
         location["region"] = {"startLine": finding.line}
     return {
         "ruleId": finding.rule,
-        "ruleIndex": rule_ids.index(finding.rule),
+        "ruleIndex": rule_index,
         "level": _level(finding),
         "message": {"text": f"{finding.message} Fix: {finding.hint}"},
         "locations": [{"physicalLocation": location}],

@@ -14,18 +14,15 @@ def print_report(results: list[CheckResult], run_notes: list[str], console: Cons
     for result in results:
         for finding in result.findings:
             colour = "red" if finding.severity is Severity.ERROR else "yellow"
-            where = f"{finding.path}:{finding.line}" if finding.line else finding.path
             console.print(
-                f"{escape(where)} [{colour}]{escape(finding.rule)}[/{colour}] "
+                f"{escape(finding.where)} [{colour}]{escape(finding.rule)}[/{colour}] "
                 f"{escape(finding.message)}"
             )
             console.print(f"    [dim]hint:[/dim] {escape(finding.hint)}")
-        errors = sum(f.severity is Severity.ERROR for f in result.findings)
-        warnings = len(result.findings) - errors
         status = "[green]passed[/green]" if result.ok else "[red bold]FAILED[/red bold]"
         console.print(
-            f"[bold]{escape(result.check)}[/bold]: {status} ({errors} error(s), "
-            f"{warnings} warning(s)) in {result.duration_s:.2f} s"
+            f"[bold]{escape(result.check)}[/bold]: {status} ({result.errors} error(s), "
+            f"{result.warnings} warning(s)) in {result.duration_s:.2f} s"
         )
         for name, seconds in result.steps:
             console.print(f"    {seconds:6.2f} s  {escape(name)}", style="dim")
