@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlalchemy as sa
 from alembic import command
 
 from backend.db.deploy.errors import PreflightError
+from backend.db.fresh_schema import upgrade_connection
 from backend.db.migrations_config import alembic_config
 from backend.db.postgres import ProviderError, postgres_server
+from backend.db.session import scratch_connection
 
 
 def autogenerate(message: str, postgres: str = "auto", database_url: str | None = None) -> Path:
@@ -23,15 +24,12 @@ def autogenerate(message: str, postgres: str = "auto", database_url: str | None 
     try:
         with postgres_server(postgres, database_url) as server:
             url = server.fresh_database("autogenerate")
-            engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
             try:
-                with engine.connect() as connection:
+                with scratch_connection(url) as connection:
+                    upgrade_connection(connection)
                     config = alembic_config(connection=connection)
-                    command.upgrade(config, "heads")
-                    connection.commit()
                     script = command.revision(config, message=message, autogenerate=True)
             finally:
-                engine.dispose()
                 server.drop_database(url)
     except ProviderError as exc:
         raise PreflightError(str(exc)) from None
