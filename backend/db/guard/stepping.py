@@ -27,8 +27,9 @@ from backend.db.urls import error_line
 
 # Alembic's ``op`` and ``context`` are module-level proxies: while one thread migrates, another
 # thread's offline (--sql) run would swap them out from under it ("'NoneType' object has no
-# attribute 'add_column'"). The runner runs the static checks (squawk's offline SQL) beside the
-# database checks, so every use of the proxies in the guard holds this lock.
+# attribute 'add_column'"). Where fork is available the static checks (squawk's offline SQL) run
+# in a child process with proxies of its own; where it is not, the runner runs them in a thread
+# beside the database checks, so every use of the proxies in the guard holds this lock.
 ALEMBIC_PROXIES = threading.RLock()
 
 
