@@ -155,7 +155,7 @@ class Bench:
         self.measures: dict[str, Measure] = {}
         self.peer: dict = {}
         self.guard_steps: list[dict] = []
-        self.head_database: str | None = None  # the baseline at head, cloned by the SQL floors
+        self.head_database: str | None = None  # the baseline at head, cloned per use
 
     # -- the floors ------------------------------------------------------------------------
 
