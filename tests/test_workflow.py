@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import shlex
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -18,7 +19,9 @@ JOB_SESSIONS = {
 }
 
 
+@cache
 def workflow() -> dict:
+    """The workflow, parsed once (tests only read it)."""
     return yaml.safe_load(WORKFLOW.read_text())
 
 

@@ -19,9 +19,8 @@ LEFTOVER = SCENARIOS / "downgrade_test" / "fail_enum_left_behind" / "versions"
 
 
 @pytest.fixture
-def server_args(pg_server) -> list[str]:
-    url = pg_server.admin_url.render_as_string(hide_password=False)
-    return ["--postgres", "url", "--database-url", url]
+def server_args(admin_url_text) -> list[str]:
+    return ["--postgres", "url", "--database-url", admin_url_text]
 
 
 def closed_port() -> int:
@@ -77,9 +76,10 @@ def test_foreign_folder_notes_skipped_contract_and_models(server_args, capsys) -
     assert "schema contract: skipped" in notes and "model drift: skipped" in notes
 
 
-def test_text_report_names_findings_postgres_and_never_the_password(pg_server, capsys) -> None:
-    url = pg_server.admin_url.render_as_string(hide_password=False)
-    code = main(["downgrade-test", "--versions", str(LEFTOVER), "--database-url", url])
+def test_text_report_names_findings_postgres_and_never_the_password(
+    pg_server, admin_url_text, capsys
+) -> None:
+    code = main(["downgrade-test", "--versions", str(LEFTOVER), "--database-url", admin_url_text])
     out = capsys.readouterr().out
     assert code == 1
     assert (

@@ -8,27 +8,19 @@ from pathlib import Path
 import pytest
 
 from backend.db.guard.checks import downgrade_test
-from backend.db.guard.context import GuardContext
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios" / "downgrade_test"
 
 
 @pytest.fixture
-def run_on(pg_server):
-    contexts = []
-
+def run_on(context_for):
     def run(versions: Path | None = None):
-        url = pg_server.admin_url.render_as_string(hide_password=False)
-        kwargs = {"versions_dir": versions} if versions else {}
-        context = GuardContext(postgres="url", database_url=url, **kwargs)
-        contexts.append(context)
+        context = context_for(versions)
         with context.collecting() as (steps, notes):
             findings = downgrade_test.run(context)
         return findings, [name for name, _ in steps], notes
 
-    yield run
-    for context in contexts:
-        context.close()
+    return run
 
 
 def test_leftover_enum_names_the_revision_that_created_it(run_on) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from backend.db.guard.checks import dry_run
@@ -12,22 +11,6 @@ from backend.db.guard.checks.model_drift import describe_diff, model_location
 from backend.db.guard.context import GuardContext
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios" / "dry_run"
-
-
-@pytest.fixture
-def context_for(pg_server):
-    contexts = []
-
-    def make(versions=None, **options) -> GuardContext:
-        url = pg_server.admin_url.render_as_string(hide_password=False)
-        kwargs = {"versions_dir": versions} if versions else {}
-        context = GuardContext(postgres="url", database_url=url, **kwargs, **options)
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def run(context: GuardContext):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from backend.db.guard.checks import lint
+from backend.db.guard.checks import lint, security
 from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding, Severity
 from backend.db.guard.revision_source import parse_revision
@@ -145,3 +145,12 @@ def test_duplicate_ids_are_reported_although_alembic_keeps_one(tmp_path: Path) -
 def test_the_projects_own_versions_folder_passes_lint() -> None:
     findings = lint.run(GuardContext())
     assert rule_ids(findings) == []
+
+
+def test_lint_and_security_share_one_parse_of_each_file() -> None:
+    context = GuardContext()
+    lint.run(context)
+    sources = context.revision_sources()
+    security.run(context)
+    assert context.revision_sources() is sources
+    assert [source.path for source in sources] == context.revision_files()

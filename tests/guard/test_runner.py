@@ -7,27 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from backend.db.guard import runner
-from backend.db.guard.context import GuardContext
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
-
-
-@pytest.fixture
-def context_for(pg_server):
-    contexts = []
-
-    def make(versions=None) -> GuardContext:
-        url = pg_server.admin_url.render_as_string(hide_password=False)
-        kwargs = {"versions_dir": versions} if versions else {}
-        contexts.append(GuardContext(postgres="url", database_url=url, **kwargs))
-        return contexts[-1]
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def steps(result) -> list[str]:

@@ -65,14 +65,12 @@ def test_child_that_dies_gives_nothing_so_the_parent_runs_the_checks() -> None:
     assert child.offline_sql() is None
 
 
-def test_child_that_asks_for_the_server_gets_an_error(pg_server) -> None:
+def test_child_that_asks_for_the_server_gets_an_error(context_for) -> None:
     def wants_server(names, context):
         context.server()
 
-    url = pg_server.admin_url.render_as_string(hide_password=False)
-    context = GuardContext(postgres="url", database_url=url)
     with pytest.raises(GuardError, match="static checks' process"):
-        StaticProcess(wants_server, ["lint"], context, False).results()
+        StaticProcess(wants_server, ["lint"], context_for(), False).results()
 
 
 def test_child_leaves_the_session_server_running(pg_server) -> None:
