@@ -17,63 +17,50 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
-from sqlalchemy import Enum
 
 from backend.db import schema_contract
 from backend.db.base import Base
-from backend.db.baseline_writer import create_enum_sql, write_baseline
-from backend.db.migrations_config import alembic_config
+from backend.db.baseline_writer import write_baseline
+from backend.db.erd import enums_of
+from backend.db.fresh_schema import upgrade_connection
 from backend.db.rebaseline.errors import RebaselineError
-from backend.db.rebaseline.record import write_record
+from backend.db.rebaseline.record import Rebaselined
 from backend.db.schema_contract import Difference, Snapshot
+from backend.db.session import scratch_connection
 
 
 @dataclass(frozen=True)
 class NewBaseline:
-    """The written revision file, its id, and the database it was first applied to."""
+    """The written revision file and what the report should know about it."""
 
     path: Path
-    rev_id: str
-    snapshot: Snapshot
-    url: sa.engine.URL
     notes: tuple[str, ...]
 
 
-def model_enums() -> dict[str, Enum]:
-    """The enum types of the models, by name."""
-    enums: dict[str, Enum] = {}
-    for table in Base.metadata.tables.values():
-        for column in table.columns:
-            if isinstance(column.type, Enum) and column.type.name:
-                enums.setdefault(column.type.name, column.type)
-    return enums
+def keep_enum_order(truth: Snapshot) -> tuple[dict[str, Sequence[str]], list[str]]:
+    """The enums whose labels the old chain orders differently from the models (name -> the
+    old chain's order), and a note for each.
 
-
-def keep_enum_order(path: Path, truth: Snapshot) -> list[str]:
-    """Rewrite each ``CREATE TYPE`` whose labels the old chain orders differently; return notes.
-
-    Only a reordering is fixed here (same labels); other label differences stay disagreements.
+    Only a reordering is kept (same labels); other label differences stay disagreements.
     """
-    text = path.read_text()
+    order: dict[str, Sequence[str]] = {}
     notes = []
-    for name, enum in sorted(model_enums().items()):
+    for name, enum in sorted(enums_of(Base.metadata).items()):
         labels = truth["enums"].get(name)
         if labels is None or labels == list(enum.enums) or sorted(labels) != sorted(enum.enums):
             continue
-        production = Enum(*labels, name=name)
-        text = text.replace(create_enum_sql(enum), create_enum_sql(production))
+        order[name] = labels
         notes.append(
             f"enum {name}: labels kept in the old chain's order {labels} (the model lists "
             f"{list(enum.enums)}; PostgreSQL sorts by the created order)"
         )
-    path.write_text(text)
-    return notes
+    return order, notes
 
 
 def write_and_apply(
@@ -88,21 +75,15 @@ def write_and_apply(
     """Write the baseline into ``folder`` (autogenerate against the empty database at ``url``),
     upgrade that database with it, and raise :class:`RebaselineError` listing every
     disagreement with ``truth``."""
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as connection:
-            # Alembic announces "Generating ..." on stdout; the report says it better.
-            with contextlib.redirect_stdout(io.StringIO()):
-                path = write_baseline(folder, connection, rev_id, message)
-            connection.rollback()
-            notes = keep_enum_order(path, truth)
-            write_record(path, old_heads, old_revisions)
-            command.upgrade(alembic_config(folder, connection=connection), "heads")
-            connection.commit()
-            snap = schema_contract.snapshot(connection)
-            connection.rollback()
-    finally:
-        engine.dispose()
+    enum_labels, notes = keep_enum_order(truth)
+    replaces = Rebaselined(rev_id, old_heads, old_revisions)
+    with scratch_connection(url) as connection:
+        # Alembic announces "Generating ..." on stdout; the report says it better.
+        with contextlib.redirect_stdout(io.StringIO()):
+            path = write_baseline(folder, connection, rev_id, message, enum_labels, replaces)
+        connection.rollback()  # autogenerate's catalog reads: the upgrade starts its own
+        upgrade_connection(connection, "heads", folder)
+        snap = schema_contract.snapshot(connection)
     differences = schema_contract.compare(snap, truth)
     if differences:
         raise RebaselineError(
@@ -110,7 +91,7 @@ def write_and_apply(
             "was written. Fix the model or add a revision to the old chain, then run again",
             [disagreement(d, snap, truth) for d in differences],
         )
-    return NewBaseline(path, rev_id, snap, url, tuple(notes))
+    return NewBaseline(path, tuple(notes))
 
 
 def disagreement(difference: Difference, models: Snapshot, chain: Snapshot) -> str:

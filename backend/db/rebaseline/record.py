@@ -3,6 +3,8 @@
 The new baseline's revision file carries two constants, ``replaces_heads`` and
 ``replaces_revisions``: the old heads a database must be at to be adopted, and every old revision
 (so that a database at an older one is told to catch up first rather than "unknown revision").
+``script.py.mako`` renders them from a :class:`Rebaselined` (``write_baseline(replaces=...)``),
+and the ruff hook formats them like any generated code.
 The file ships with the code, the archive folder need not. The archive also gets a
 ``rebaseline.json`` with the same facts for people and tools.
 """
@@ -10,13 +12,12 @@ The file ships with the code, the archive folder need not. The archive also gets
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from alembic.script import ScriptDirectory
 
+# The names script.py.mako gives them.
 HEADS_NAME = "replaces_heads"
 REVISIONS_NAME = "replaces_revisions"
-_ANCHOR = "depends_on: str | Sequence[str] | None"
 
 
 @dataclass(frozen=True)
@@ -26,28 +27,6 @@ class Rebaselined:
     baseline: str
     old_heads: tuple[str, ...]
     old_revisions: tuple[str, ...]
-
-
-def write_record(path: Path, old_heads: tuple[str, ...], old_revisions: tuple[str, ...]) -> None:
-    """Add the two constants after the revision identifiers of the baseline file at ``path``."""
-    lines = path.read_text().splitlines(keepends=True)
-    at = next(i for i, line in enumerate(lines) if line.startswith(_ANCHOR)) + 1
-    block = [
-        "\n",
-        "# The history this baseline replaces (`deploy --adopt-baseline` reads it): a database at\n",
-        "# exactly these old heads, with this baseline's schema, is stamped here.\n",
-        f"{HEADS_NAME}: tuple[str, ...] = {_tuple(old_heads)}\n",
-        f"{REVISIONS_NAME}: tuple[str, ...] = {_tuple(old_revisions)}\n",
-    ]
-    lines[at:at] = block
-    path.write_text("".join(lines))
-
-
-def _tuple(items: tuple[str, ...]) -> str:
-    # Laid out as ``ruff format`` would, so the file stays format-clean.
-    if len(items) == 1:
-        return f'("{items[0]}",)'
-    return "(\n" + "".join(f'    "{item}",\n' for item in items) + ")"
 
 
 def read_record(scripts: ScriptDirectory) -> Rebaselined | None:
