@@ -213,6 +213,7 @@ def test_archive_moves_every_file_or_none(tmp_path):
             versions,
             folder,
             tmp_path / "new.py",
+            "c3",
             ("b2",),
             ("a1", "b2"),
             datetime(2026, 1, 1),

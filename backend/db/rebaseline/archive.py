@@ -40,19 +40,19 @@ def archive(
     versions_dir: Path,
     folder: Path,
     new_baseline: Path,
+    rev_id: str,
     old_heads: tuple[str, ...],
     old_revisions: tuple[str, ...],
     now: datetime,
 ) -> Archived:
     """Move ``old_files`` into ``folder`` with a README and ``rebaseline.json``, then put the new
-    baseline into ``versions_dir``; check that Alembic sees only the new baseline there."""
+    baseline (revision ``rev_id``) into ``versions_dir``; check that Alembic sees only it there."""
     folder.mkdir(parents=True)
     moved = _move_all(old_files, folder)
     # Stale bytecode of the moved modules would otherwise sit beside the new baseline.
     shutil.rmtree(versions_dir / "__pycache__", ignore_errors=True)
     installed = versions_dir / new_baseline.name
     shutil.copy2(new_baseline, installed)
-    rev_id = installed.name.split("_", 1)[0]
     record = {
         "new_baseline": rev_id,
         "new_baseline_file": installed.name,

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
 from backend.db import schema_contract
@@ -20,21 +19,22 @@ from backend.db.guard.stepping import MigrationFailed, Stepper, topological_orde
 from backend.db.migrations_config import script_directory
 from backend.db.postgres import PostgresServer
 from backend.db.rebaseline.errors import CouldNotRun, RebaselineError
+from backend.db.session import scratch_connection
 
 
 @dataclass(frozen=True)
 class OldChain:
     """The revisions to squash, in topological order, and what they build."""
 
-    versions_dir: Path
     revisions: tuple[str, ...]
     heads: tuple[str, ...]
     files: tuple[Path, ...]
     truth: schema_contract.Snapshot
 
 
-def load(versions_dir: Path) -> ScriptDirectory:
-    """Alembic's view of the folder; several heads are allowed, a broken graph is not."""
+def load(versions_dir: Path) -> tuple[ScriptDirectory, tuple[str, ...]]:
+    """Alembic's view of the folder and its heads; several heads are allowed, a broken graph
+    is not."""
     if not versions_dir.is_dir():
         raise CouldNotRun(f"versions folder not found: {versions_dir}")
     scripts = script_directory(versions_dir)
@@ -47,7 +47,7 @@ def load(versions_dir: Path) -> ScriptDirectory:
         ) from None
     if not heads:
         raise CouldNotRun(f"no revisions to squash in {versions_dir}")
-    return scripts
+    return scripts, tuple(sorted(heads))
 
 
 def build_truth(versions_dir: Path, server: PostgresServer) -> OldChain:
@@ -57,12 +57,11 @@ def build_truth(versions_dir: Path, server: PostgresServer) -> OldChain:
     a chain that cannot build a database cannot be squashed into one that can.
     """
     versions_dir = Path(versions_dir).resolve()
-    scripts = load(versions_dir)
+    scripts, heads = load(versions_dir)
     ordered = topological_order(scripts)
     url = server.fresh_database("rebaseline_old")
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
-        with engine.connect() as connection:
+        with scratch_connection(url) as connection:
             try:
                 Stepper(scripts, connection).upgrade("heads")
             except MigrationFailed as failure:
@@ -74,14 +73,11 @@ def build_truth(versions_dir: Path, server: PostgresServer) -> OldChain:
                     [_line(finding)],
                 ) from None
             truth = schema_contract.snapshot(connection)
-            connection.rollback()
     finally:
-        engine.dispose()
         server.drop_database(url)
     return OldChain(
-        versions_dir=versions_dir,
         revisions=tuple(script.revision for script in ordered),
-        heads=tuple(sorted(scripts.get_heads())),
+        heads=heads,
         files=tuple(Path(script.path) for script in ordered),
         truth=truth,
     )

@@ -41,8 +41,11 @@ def print_report(result: Rebaselined, console: Console) -> None:
         "",
         "[green]yes[/green]",
     )
+    cycle = [passed for check, passed, _ in result.guard if check == "downgrade-test"]
     proof.add_row(
-        "downgrade base leaves nothing; upgrade again identical", "", "[green]yes[/green]"
+        "downgrade base leaves nothing; upgrade again identical (guard downgrade-test)",
+        "",
+        "[green]yes[/green]" if cycle and all(cycle) else "[red]no[/red]",
     )
     console.print(proof)
 
