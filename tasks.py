@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from invoke import Collection, Exit, task
 
+from backend.db.deploy.options import DeployOptions  # a dataclass only: cheap to import
+
 COMPOSE = "docker compose -f infra/docker/docker-compose.yml"
 
 DEPLOY_HELP = {
@@ -25,24 +27,31 @@ DEPLOY_HELP = {
     "lock-timeout": "PostgreSQL lock_timeout per statement (default 5s)",
     "statement-timeout": "PostgreSQL statement_timeout (default 10min)",
     "lock-retries": "re-runs of a revision that hit lock_timeout (default 0)",
+    "lock-retry-delay": "first pause in seconds before such a re-run, doubling (default 2)",
     "debug": "show the traceback of an unexpected error",
     "adopt-baseline": "after a rebaseline: stamp a database at the old head(s) whose schema "
     "equals the contract onto the new baseline",
 }
 READ_HELP = {k: DEPLOY_HELP[k] for k in ("database-url", "versions", "contract", "json-logs")}
+DEFAULTS = DeployOptions()
 
 
 def _run_deploy(command: str, **options) -> None:
-    from backend.db.deploy.options import DeployOptions
     from backend.db.deploy.runner import run
 
-    given = {k: v for k, v in options.items() if v is not None}
-    code = run(DeployOptions(command=command, **given))
+    code = run(DeployOptions(command=command, **options))
     if code:
         raise Exit(code=code)  # the runner already printed the one-line reason
 
 
-def _deploy_task(command: str, doc: str, help: dict):
+def _named(body, command: str, doc: str, help: dict, **options):
+    body.__doc__ = doc
+    body.__name__ = command
+    return task(body, name=command, help=help, **options)
+
+
+def _deploy_task(command: str, doc: str):
+    # Typed defaults let invoke turn `--lock-retries 2` into an int.
     def body(
         c,
         database_url=None,
@@ -53,12 +62,13 @@ def _deploy_task(command: str, doc: str, help: dict):
         strict=False,
         allow_downgrade=False,
         json_logs=False,
-        connect_attempts=None,
-        connect_timeout=None,
-        lock_wait=None,
-        lock_timeout=None,
-        statement_timeout=None,
-        lock_retries=None,
+        connect_attempts=DEFAULTS.connect_attempts,
+        connect_timeout=DEFAULTS.connect_timeout,
+        lock_wait=DEFAULTS.lock_wait,
+        lock_timeout=DEFAULTS.lock_timeout,
+        statement_timeout=DEFAULTS.statement_timeout,
+        lock_retries=DEFAULTS.lock_retries,
+        lock_retry_delay=DEFAULTS.lock_retry_delay,
         debug=False,
         adopt_baseline=False,
     ):
@@ -73,49 +83,45 @@ def _deploy_task(command: str, doc: str, help: dict):
             allow_downgrade=allow_downgrade,
             json_logs=json_logs,
             debug=debug,
-            connect_attempts=int(connect_attempts) if connect_attempts else None,
-            connect_timeout=float(connect_timeout) if connect_timeout else None,
-            lock_wait=float(lock_wait) if lock_wait else None,
+            connect_attempts=connect_attempts,
+            connect_timeout=connect_timeout,
+            lock_wait=lock_wait,
             lock_timeout=lock_timeout,
             statement_timeout=statement_timeout,
-            lock_retries=int(lock_retries) if lock_retries else None,
+            lock_retries=lock_retries,
+            lock_retry_delay=lock_retry_delay,
             adopt_baseline=adopt_baseline,
         )
 
-    body.__doc__ = doc
-    body.__name__ = command
-    return task(body, name=command, help=help, auto_shortflags=False)
+    return _named(body, command, doc, DEPLOY_HELP, auto_shortflags=False)
+
+
+def _read_task(command: str, doc: str):
+    def body(c, database_url=None, versions=None, contract=None, json_logs=False):
+        _run_deploy(
+            command,
+            database_url=database_url,
+            versions_dir=versions,
+            contract=contract,
+            json_logs=json_logs,
+        )
+
+    return _named(body, command, doc, READ_HELP)
 
 
 deploy = _deploy_task(
     "deploy",
     "Migrate the database to head under a lock, verify it against the contract, audit each step.",
-    DEPLOY_HELP,
 )
-migrate = _deploy_task(
-    "migrate", "Migrate under the lock like deploy, without the verification.", DEPLOY_HELP
+migrate = _deploy_task("migrate", "Migrate under the lock like deploy, without the verification.")
+verify = _read_task(
+    "verify", "Check the database is at head and its schema equals the committed contract."
 )
-
-
-@task(help=READ_HELP)
-def verify(c, database_url=None, versions=None, contract=None, json_logs=False):
-    """Check the database is at head and its schema equals the committed contract."""
-    _run_deploy("verify", database_url=database_url, versions_dir=versions, contract=contract,
-                json_logs=json_logs)  # fmt: skip
-
-
-@task(help=READ_HELP)
-def current(c, database_url=None, versions=None, contract=None, json_logs=False):
-    """Show the server, pgvector and the database's current revision next to the code's head."""
-    _run_deploy("current", database_url=database_url, versions_dir=versions, contract=contract,
-                json_logs=json_logs)  # fmt: skip
-
-
-@task(help=READ_HELP)
-def history(c, database_url=None, versions=None, contract=None, json_logs=False):
-    """Show the deploy audit trail (migration_audit), newest first."""
-    _run_deploy("history", database_url=database_url, versions_dir=versions, contract=contract,
-                json_logs=json_logs)  # fmt: skip
+current = _read_task(
+    "current",
+    "Show the server, pgvector and the database's current revision next to the code's head.",
+)
+history = _read_task("history", "Show the deploy audit trail (migration_audit), newest first.")
 
 
 @task(
