@@ -1,4 +1,6 @@
-"""Helpers of the deploy tests: a fresh database as a URL string, the CLI in-process, catalog reads."""
+"""Helpers of the deploy tests: a fresh database as a URL string, the CLI in-process, catalog reads.
+
+The rebaseline's adoption tests run the deploy CLI too and import these (``deploy.conftest``)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from backend.db.deploy.cli import main
+from backend.db.session import scratch_connection
 
 CHAINS = Path(__file__).parent / "chains"
 GOOD = CHAINS / "good"
@@ -34,25 +37,27 @@ def db_url(fresh_db: URL) -> str:
 Deploy = Callable[..., tuple[int, str]]
 
 
+def run_cli(*args: str | Path) -> tuple[int, str]:
+    """The deploy CLI in-process: exit code and output."""
+    out = io.StringIO()
+    code = main([str(a) for a in args], file=out)
+    return code, out.getvalue()
+
+
 @pytest.fixture
 def deploy() -> Deploy:
     """Run the CLI in-process: ``deploy(*args) -> (exit code, output)``."""
+    return run_cli
 
-    def run(*args: str | Path) -> tuple[int, str]:
-        out = io.StringIO()
-        code = main([str(a) for a in args], file=out)
-        return code, out.getvalue()
 
-    return run
+def rows(url: str | URL, sql: str, **params: object) -> list[tuple]:
+    with scratch_connection(url) as conn:
+        return [tuple(row) for row in conn.execute(sa.text(sql), params)]
 
 
 def scalar(url: str | URL, sql: str, **params: object) -> object:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(sa.text(sql), params).scalar()
-    finally:
-        engine.dispose()
+    with scratch_connection(url) as conn:
+        return conn.execute(sa.text(sql), params).scalar()
 
 
 def current_revision(url: str | URL) -> str | None:
@@ -67,14 +72,4 @@ def table_exists(url: str | URL, name: str) -> bool:
 
 def audit_rows(url: str | URL) -> list[tuple[str, str]]:
     """(revision, action) of every audit row, oldest first."""
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as conn:
-            return [
-                tuple(r)
-                for r in conn.execute(
-                    sa.text("SELECT revision, action FROM migration_audit ORDER BY id")
-                )
-            ]
-    finally:
-        engine.dispose()
+    return rows(url, "SELECT revision, action FROM migration_audit ORDER BY id")

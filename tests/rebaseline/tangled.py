@@ -20,7 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.dialects import postgresql
 
 from backend.db.base import Base
-from backend.db.baseline_writer import create_extension_sql, drop_extension_sql
+from backend.db.baseline_writer import create_enum_sql, create_extension_sql, drop_extension_sql
 
 LINEAR_CHUNKS = 24
 DEFAULT_TABLE, DEFAULT_COLUMN = "availabilities", "currency"
@@ -49,7 +49,8 @@ def _render(operations: list[ops.MigrateOperation]) -> str:
     )
 
 
-def _write(folder: Path, rev: str, down, message: str, up: list, down_ops: list) -> None:
+def write_revision(folder: Path, rev: str, down, message: str, up: list, down_ops: list) -> None:
+    """One revision file (tests also add one on top of the history: a disagreement, a failure)."""
     slug = "".join(ch if ch.isalnum() else "_" for ch in message.lower())[:40]
     (folder / f"{rev}_{slug}.py").write_text(
         f'''"""{message}
@@ -79,11 +80,6 @@ def downgrade() -> None:
 {_render(down_ops)}
 '''
     )
-
-
-def _enum_sql(name: str, labels: list[str]) -> str:
-    quoted = ", ".join(f"'{label}'" for label in labels)
-    return f"CREATE TYPE {name} AS ENUM ({quoted})"
 
 
 def _leaf_pair(tables: list[sa.Table]) -> tuple[sa.Table, sa.Table]:
@@ -127,7 +123,7 @@ def write_tangled_history(folder: Path) -> Tangled:
                 name = getattr(column.type, "name", None)
                 if isinstance(column.type, sa.Enum) and name not in created:
                     created.add(name)
-                    up.append(ops.ExecuteSQLOp(_enum_sql(name, initial[name])))
+                    up.append(ops.ExecuteSQLOp(create_enum_sql(sa.Enum(*initial[name], name=name))))
                     down.insert(0, ops.ExecuteSQLOp(f"DROP TYPE {name}"))
         for table in chunk:
             up.append(ops.CreateTableOp.from_table(table))
@@ -146,7 +142,7 @@ def write_tangled_history(folder: Path) -> Tangled:
         return name
 
     r = rev(1)
-    _write(
+    write_revision(
         folder,
         r,
         None,
@@ -159,17 +155,17 @@ def write_tangled_history(folder: Path) -> Tangled:
         chunk = linear[i * len(linear) // LINEAR_CHUNKS : (i + 1) * len(linear) // LINEAR_CHUNKS]
         r = rev(i + 2)
         up, down = table_ops(chunk)
-        _write(folder, r, previous, f"tables {chunk[0].name} and more", up, down)
+        write_revision(folder, r, previous, f"tables {chunk[0].name} and more", up, down)
         previous = r
     fork = previous  # tangled25
 
     index = ops.CreateIndexOp("ix_tangled_tmp", INDEX_TABLE, [INDEX_COLUMN])
     a1 = rev(26, "a")
-    _write(folder, a1, fork, "add temporary index", [index], [index.reverse()])
+    write_revision(folder, a1, fork, "add temporary index", [index], [index.reverse()])
     a2 = rev(27, "a")
-    _write(folder, a2, a1, "drop temporary index", [index.reverse()], [index])
+    write_revision(folder, a2, a1, "drop temporary index", [index.reverse()], [index])
     b1 = rev(26, "b")
-    _write(
+    write_revision(
         folder,
         b1,
         fork,
@@ -190,13 +186,13 @@ def write_tangled_history(folder: Path) -> Tangled:
         modify_server_default=sa.text("'INR'"),
         existing_type=sa.String(3),
     )
-    _write(folder, b2, b1, "currency defaults to USD", [usd], [inr])
+    write_revision(folder, b2, b1, "currency defaults to USD", [usd], [inr])
     merge1 = rev(28)
-    _write(folder, merge1, (a2, b2), "merge index and enum branches", [], [])
+    write_revision(folder, merge1, (a2, b2), "merge index and enum branches", [], [])
     r29 = rev(29)
     extra = sa.Column("legacy_note", sa.Text(), nullable=True)
     add_col = ops.AddColumnOp(DEFAULT_TABLE, extra)
-    _write(
+    write_revision(
         folder,
         r29,
         merge1,
@@ -205,7 +201,7 @@ def write_tangled_history(folder: Path) -> Tangled:
         [add_col.reverse(), usd],
     )
     c1 = rev(30, "c")
-    _write(
+    write_revision(
         folder,
         c1,
         r29,
@@ -217,7 +213,7 @@ def write_tangled_history(folder: Path) -> Tangled:
         "tangled_scratch", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True)
     )
     c2 = rev(31, "c")
-    _write(
+    write_revision(
         folder,
         c2,
         c1,
@@ -226,7 +222,7 @@ def write_tangled_history(folder: Path) -> Tangled:
         [ops.DropTableOp.from_table(scratch)],
     )
     c3 = rev(32, "c")
-    _write(
+    write_revision(
         folder,
         c3,
         c2,
@@ -237,7 +233,7 @@ def write_tangled_history(folder: Path) -> Tangled:
     d1 = rev(30, "d")
     labels = enums[inserted[0]]
     before = labels[labels.index(inserted[1]) + 1]
-    _write(
+    write_revision(
         folder,
         d1,
         r29,
@@ -246,20 +242,13 @@ def write_tangled_history(folder: Path) -> Tangled:
         [],
     )
     merge2 = rev(33)
-    _write(folder, merge2, (c3, d1), "merge cleanup and enum branches", [], [])
+    write_revision(folder, merge2, (c3, d1), "merge cleanup and enum branches", [], [])
     e = rev(34, "e")
     up, down = table_ops([head_e])
-    _write(folder, e, merge2, f"table {head_e.name}", up, down)
+    write_revision(folder, e, merge2, f"table {head_e.name}", up, down)
     f = rev(34, "f")
     up, down = table_ops([head_f])
-    _write(folder, f, merge2, f"table {head_f.name}", up, down)
+    write_revision(folder, f, merge2, f"table {head_f.name}", up, down)
     return Tangled(
         folder, tuple(revisions), tuple(sorted((e, f))), (merge1, merge2), appended, inserted
     )
-
-
-def write_revision(
-    folder: Path, rev: str, down: str, message: str, up: list, down_ops: list
-) -> None:
-    """One more revision on top of the history (tests add a disagreement or a failure)."""
-    _write(folder, rev, down, message, up, down_ops)

@@ -4,14 +4,12 @@ what differs, and left untouched."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 import sqlalchemy as sa
+from deploy.conftest import audit_rows, clean_env, rows, run_cli  # noqa: F401 - clean_env: autouse
 from sqlalchemy.engine import URL
 
 from backend.db.deploy import audit
-from backend.db.deploy.cli import main
 from backend.db.fresh_schema import upgrade_database
 from backend.db.migrations_config import script_directory
 from backend.db.rebaseline.adopt import AdoptionRefused, adopt
@@ -19,35 +17,18 @@ from backend.db.rebaseline.adopt import AdoptionRefused, adopt
 from .conftest import NEW_REV
 
 
-@pytest.fixture(autouse=True)
-def no_database_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("DATABASE_URL", "DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD", "DB_NAME"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def deploy(url: URL, project, *extra: str) -> tuple[int, str]:
-    out = io.StringIO()
-    args = [
+    return run_cli(
         "--database-url",
         url.render_as_string(hide_password=False),
         "--versions",
-        str(project.versions),
+        project.versions,
         "--contract",
-        str(project.contract),
+        project.contract,
         "--connect-attempts",
         "1",
         *extra,
-    ]
-    return main(args, file=out), out.getvalue()
-
-
-def rows(url: URL, sql: str) -> list[tuple]:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(sa.text(sql))]
-    finally:
-        engine.dispose()
+    )
 
 
 def versions(url: URL) -> list[str]:
@@ -60,9 +41,7 @@ def test_a_database_at_the_old_heads_is_adopted_with_an_audit_row(rebaselined, o
     code, output = deploy(old_chain_db, project, "--adopt-baseline")
     assert code == 0, output
     assert versions(old_chain_db) == [NEW_REV]
-    assert rows(old_chain_db, "SELECT revision, action FROM migration_audit") == [
-        (NEW_REV, "stamped")
-    ]
+    assert audit_rows(old_chain_db) == [(NEW_REV, "stamped")]
     assert "stamped" in output and "verified" in output
     # Adopting again is a no-op, and a plain deploy now finds nothing to do.
     code, output = deploy(old_chain_db, project, "--adopt-baseline")
