@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from backend.db.guard import runner
+from backend.db.guard.context import GuardContext
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -52,3 +53,15 @@ def test_the_cli_starts_without_importing_alembic_or_the_models() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_lent_server_serves_the_checks_and_is_not_stopped(pg_server) -> None:
+    context = GuardContext(lent_server=pg_server)
+    try:
+        [result] = runner.run(["dry-run"], context)
+    finally:
+        context.close()
+    assert result.ok, result.findings
+    assert any("lent by the caller" in note for note in context.run_notes)
+    scratch = pg_server.fresh_database("still_up")  # the server outlived the guard run
+    pg_server.drop_database(scratch)

@@ -26,6 +26,7 @@ from backend.db.postgres.provider import start_server
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
+    from sqlalchemy.engine import URL
 
     from backend.db.guard.revision_source import RevisionSource
     from backend.db.schema_contract import Snapshot
@@ -44,7 +45,9 @@ class GuardContext:
 
     versions_dir: Path = VERSIONS_DIR
     postgres: str = "auto"
-    database_url: str | None = None
+    database_url: str | URL | None = None
+    # A server the caller already runs (e.g. rebaselining): used for every check, never stopped.
+    lent_server: PostgresServer | None = None
     contract_path: Path | None = None
     compare_models: bool | None = None
     progress: Callable[[str], None] = lambda message: None
@@ -138,6 +141,9 @@ class GuardContext:
                 raise GuardError("internal error: the static checks' process asked for the server")
             if self._server_error is not None:
                 raise self._server_error
+            if self._server is None and self.lent_server is not None:
+                self._server = self.lent_server
+                self.run_notes.append(f"postgres: {self._server.describe()} (lent by the caller)")
             if self._server is None:
                 started = time.perf_counter()
                 with self._announce_if_slow("starting PostgreSQL"):
@@ -228,9 +234,9 @@ class GuardContext:
         with self._server_lock:
             if self._server_forbidden:
                 return
-            if self._server is not None:
+            if self._server is not None and self._server is not self.lent_server:
                 self._server.close()
-                self._server = None
+            self._server = None
 
 
 @dataclass(frozen=True)

@@ -84,5 +84,4 @@ def build_truth(versions_dir: Path, server: PostgresServer) -> OldChain:
 
 
 def _line(finding: Finding) -> str:
-    where = f"{finding.path}:{finding.line}" if finding.line else finding.path
-    return f"[{finding.rule}] {where}: {finding.message} (fix: {finding.hint})"
+    return f"[{finding.rule}] {finding.where}: {finding.message} (fix: {finding.hint})"

@@ -56,8 +56,7 @@ def prove(folder: Path, truth: Snapshot, server: PostgresServer, contract: Path)
 def _guard(folder: Path, server: PostgresServer, contract: Path) -> tuple:
     context = GuardContext(
         versions_dir=folder,
-        postgres="url",
-        database_url=server.admin_url,  # a URL object: the password never becomes text
+        lent_server=server,
         contract_path=contract,
         compare_models=True,
     )
@@ -68,7 +67,7 @@ def _guard(folder: Path, server: PostgresServer, contract: Path) -> tuple:
     finally:
         context.close()
     errors = [
-        f"[{f.rule}] {f.path}{f':{f.line}' if f.line else ''}: {f.message}"
+        f"[{f.rule}] {f.where}: {f.message}"
         for result in results
         for f in result.findings
         if f.severity == Severity.ERROR
