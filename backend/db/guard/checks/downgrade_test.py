@@ -208,19 +208,44 @@ def _creators(
 
 def _stairway(context: GuardContext, revisions: list[Script], stepper: Stepper) -> list[Finding]:
     """Up, down, up for each revision (``revisions`` in topological order); the first break is
-    reported."""
+    reported.
+
+    A revision declared ``# guard: irreversible <reason>`` is only upgraded: its downgrade keeps
+    the rows it changed by design, so upgrading it again would judge data, not the rollback
+    (seed rows inserted twice break their key). The full cycle still runs its downgrade().
+    """
     phases = (
         (True, "upgrade"),
         (False, "downgrade"),
         (True, _AGAIN),
     )
-    moves = [(script, is_upgrade) for script in revisions for is_upgrade, _ in phases]
+    irreversible = _declared_irreversible(context)
+    moves: list[tuple[Script, bool, str]] = []
+    for script in revisions:
+        walked = phases[:1] if script.revision in irreversible else phases
+        moves.extend((script, is_upgrade, phase) for is_upgrade, phase in walked)
+    skipped = [script.revision for script in revisions if script.revision in irreversible]
+    if skipped:
+        context.notes.append(
+            "stairway: declared irreversible, upgraded only: " + ", ".join(skipped)
+        )
     try:
-        stepper.walk(moves)
+        stepper.walk([(script, is_upgrade) for script, is_upgrade, _ in moves])
     except MigrationFailed as failure:
-        script, _ = moves[failure.index]
-        return [_stairway_finding(context, script, phases[failure.index % 3][1], failure)]
+        script, _, phase = moves[failure.index]
+        return [_stairway_finding(context, script, phase, failure)]
     return []
+
+
+def _declared_irreversible(context: GuardContext) -> set[str]:
+    """The revisions whose downgrade() carries ``# guard: irreversible <reason>`` (a bare marker
+    is lint's error and counts for nothing here)."""
+    found = set()
+    for source in context.revision_sources():
+        marker = source.irreversible_marker()
+        if marker is not None and marker[1] and source.revision is not None:
+            found.add(source.revision)
+    return found
 
 
 def _stairway_finding(

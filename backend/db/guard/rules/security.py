@@ -132,11 +132,8 @@ def dangerous_statements(revision: RevisionSource, path: str) -> Iterator[Findin
 
 def _allow_reason(revision: RevisionSource, first: int, last: int) -> str | None:
     """The text after ``# guard: allow-destructive`` on the lines of a call ("" when bare)."""
-    for line in range(first, last + 1):
-        comment = revision.comments.get(line, "").lstrip("#").strip()
-        if comment.startswith(ALLOW_DESTRUCTIVE):
-            return comment[len(ALLOW_DESTRUCTIVE) :].strip()
-    return None
+    found = revision.find_marker(ALLOW_DESTRUCTIVE, first, last)
+    return found[1] if found else None
 
 
 def _destructive_operations(revision: RevisionSource) -> Iterator[tuple[int, int, str]]:
