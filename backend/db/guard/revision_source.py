@@ -17,9 +17,9 @@ from functools import cached_property
 from pathlib import Path
 
 EXECUTE_METHODS = frozenset({"execute", "exec_driver_sql"})
+TEXT_FUNCTIONS = frozenset({"text"})
 # ``# guard: irreversible <reason>`` inside downgrade(): the data upgrade() changes cannot come back.
 IRREVERSIBLE = "guard: irreversible"
-TEXT_FUNCTIONS = frozenset({"text"})
 
 
 @dataclass(frozen=True)
