@@ -8,7 +8,7 @@ from __future__ import annotations
 import warnings
 
 from backend.db.guard.context import GuardContext
-from backend.db.guard.findings import Finding, error
+from backend.db.guard.findings import Finding
 from backend.db.guard.revision_source import RevisionSource
 from backend.db.guard.rules.bandit_scan import bandit_findings
 from backend.db.guard.rules.security import SECURITY_RULES
@@ -43,7 +43,12 @@ def run(context: GuardContext) -> list[Finding]:
     findings: list[Finding] = []
     with context.step("executed SQL rules"):
         for revision in context.revision_sources():
-            findings.extend(_revision_findings(revision, context.display_path(revision.path)))
+            shown = context.display_path(revision.path)
+            if revision.tree is None:
+                # lint owns revision-compiles; a file that does not compile executes no SQL.
+                context.notes.append(f"{shown} not inspected: it does not compile (see lint)")
+                continue
+            findings.extend(_revision_findings(revision, shown))
     with context.step("bandit"):
         python_dangers = bandit_findings(context.revision_files(), context.display_path)
         findings.extend(python_dangers)
@@ -56,16 +61,4 @@ def run(context: GuardContext) -> list[Finding]:
 
 
 def _revision_findings(revision: RevisionSource, shown: str) -> list[Finding]:
-    if revision.tree is None:
-        # A file the guard cannot read cannot be vouched for.
-        line = revision.syntax_error.lineno if revision.syntax_error else None
-        return [
-            error(
-                "revision-compiles",
-                shown,
-                line,
-                "the revision does not compile, so its SQL cannot be inspected",
-                "Fix the syntax error; then the security rules can read the file.",
-            )
-        ]
     return [finding for rule in SECURITY_RULES for finding in rule(revision, shown)]
