@@ -8,7 +8,7 @@ deploy CLI (argparse), the invoke tasks (flags, defaults, ``help={...}``) and so
 from __future__ import annotations
 
 import types
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
@@ -28,12 +28,14 @@ def option(
     """A field of :class:`DeployOptions` that is also a command-line option.
 
     ``flag`` is the option's name without dashes when it is not the field's (``to`` for
-    ``target``); ``env`` the variable read when the option is absent; ``default_text`` says
+    ``target``); ``env`` the variable the pre-flight reads when the option is absent; ``default_text`` says
     what an absent option means when that is not a value (``the project's``); ``read`` marks
     the options the read-only tasks (verify, current, history) take too.
     """
-    meta = {"help": help, "flag": flag, "metavar": metavar, "env": env}
-    return field(default=default, metadata={**meta, "default_text": default_text, "read": read})
+    meta = dict(
+        help=help, flag=flag, metavar=metavar, env=env, default_text=default_text, read=read
+    )
+    return field(default=default, metadata=meta)
 
 
 @dataclass
@@ -147,8 +149,7 @@ def _table() -> tuple[Option, ...]:
     for f in fields(DeployOptions):
         if "help" not in f.metadata:
             continue  # `command` is the CLI's positional argument, not an option
-        meta = f.metadata
-        default = None if f.default is MISSING else f.default
+        meta, default = f.metadata, f.default
         rows.append(
             Option(
                 field=f.name,
