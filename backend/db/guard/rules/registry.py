@@ -84,7 +84,7 @@ LINT, DRY_RUN, DOWNGRADE_TEST, SECURITY = "lint", "dry-run", "downgrade-test", "
 # fmt: off
 REVISION_COMPILES = _rule("revision-compiles", LINT, ERROR, "every revision file is valid Python")
 REQUIRE_REAL_DOWNGRADE = _rule("require-real-downgrade", LINT, ERROR, "upgrade() and downgrade() exist, and downgrade() undoes what upgrade() does")
-DECLARED_IRREVERSIBLE = _rule("declared-irreversible", LINT, WARNING, "downgrade() carries `# guard: irreversible <reason>`: a rollback keeps the changed rows; the reason is echoed")
+DECLARED_IRREVERSIBLE = _rule("declared-irreversible", LINT, WARNING, "a data migration declared irreversible (`# guard: irreversible <reason>`); its reason is echoed")
 NO_APP_IMPORT = _rule("no-app-import", LINT, ERROR, "a revision imports no application code")
 FILENAME_MATCHES_REVISION = _rule("filename-matches-revision", LINT, ERROR, "a revision file is named after its literal revision id")
 UNIQUE_REVISION_ID = _rule("unique-revision-id", LINT, ERROR, "no two revision files declare the same id")
