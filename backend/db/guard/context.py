@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import Finding
-from backend.db.guard.inputs import check_versions_dir, read_contract
+from backend.db.guard.inputs import check_versions_dir, read_contract, revision_files
 from backend.db.migrations_config import SCHEMA_CONTRACT, VERSIONS_DIR, repo_relative
 from backend.db.postgres import PostgresServer, ProviderError
 from backend.db.postgres.provider import start_server
@@ -75,9 +75,7 @@ class GuardContext:
 
     def __post_init__(self) -> None:
         self.versions_dir = Path(self.versions_dir).resolve()
-        check_versions_dir(
-            self.versions_dir, self.revision_files() if self.versions_dir.is_dir() else []
-        )
+        check_versions_dir(self.versions_dir)
         if self.contract_path is not None:  # asked for: it must be a contract
             self.contract_path = Path(self.contract_path).resolve()
             self._contract = read_contract(self.contract_path)
@@ -99,7 +97,7 @@ class GuardContext:
 
     def revision_files(self) -> list[Path]:
         """The revision files Alembic would load from the folder, in name order."""
-        return sorted(p for p in self.versions_dir.glob("*.py") if p.name != "__init__.py")
+        return revision_files(self.versions_dir)
 
     def contract(self) -> Snapshot:
         """The schema contract at ``contract_path``, read once; GuardError names the file and

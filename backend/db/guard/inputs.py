@@ -17,7 +17,12 @@ if TYPE_CHECKING:
     from backend.db.schema_contract import Snapshot
 
 
-def check_versions_dir(folder: Path, revision_files: list[Path]) -> None:
+def revision_files(folder: Path) -> list[Path]:
+    """The revision files Alembic would load from the folder, in name order."""
+    return sorted(p for p in folder.glob("*.py") if p.name != "__init__.py")
+
+
+def check_versions_dir(folder: Path) -> None:
     """The versions folder exists, is a folder and holds at least one revision file.
 
     An empty folder would pass every check: nothing is linted, migrated or scanned.
@@ -25,8 +30,8 @@ def check_versions_dir(folder: Path, revision_files: list[Path]) -> None:
     if not folder.exists():
         raise GuardError(f"versions folder not found: {folder}")
     if not folder.is_dir():
-        raise GuardError(f"versions folder is not a folder: {folder} is a file")
-    if not revision_files:
+        raise GuardError(f"versions folder {folder} is a file, not a folder")
+    if not revision_files(folder):
         raise GuardError(f"no revisions in {folder}")
 
 

@@ -45,14 +45,10 @@ def bandit_findings(files: list[Path], display_path: Callable[[str], str]) -> li
 
 
 def _finding(data: dict, display_path: Callable[[str], str]) -> Finding:
-    rule, path, line = (
-        f"bandit-{data['test_id']}",
-        display_path(data["filename"]),
-        data.get("line_number"),
-    )
+    path, line = display_path(data["filename"]), data.get("line_number")
     if data["test_id"] == ASSERT_USED:
         return warning(
-            rule,
+            f"bandit-{data['test_id']}",
             path,
             line,
             "assert is removed under `python -O`, so this sanity check may silently not run "
@@ -60,7 +56,7 @@ def _finding(data: dict, display_path: Callable[[str], str]) -> Finding:
             'Raise an exception instead: `if not ok: raise RuntimeError("why the data is wrong")`.',
         )
     return error(
-        rule,
+        f"bandit-{data['test_id']}",
         path,
         line,
         f"{data['issue_text']} ({data['test_name']}); a migration runs with the deploy's credentials",
