@@ -20,6 +20,7 @@ from backend.db.guard import report, runner
 from backend.db.guard.checks import CHECK_MODULES
 from backend.db.guard.context import GuardContext
 from backend.db.guard.errors import EXIT_COULD_NOT_RUN, GuardError
+from backend.db.guard.inputs import check_report_path
 from backend.db.guard.report import github, rules, text
 from backend.db.postgres import POSTGRES_MODES
 from backend.db.urls import mask_text
@@ -87,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     context = None
     try:
         with _sigterm_as_exit():
+            if args.output is not None:
+                check_report_path(args.output)  # before the checks, not after them
             context = GuardContext(
                 versions_dir=args.versions or GuardContext.versions_dir,
                 postgres=args.postgres,

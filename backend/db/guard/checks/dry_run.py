@@ -126,7 +126,7 @@ def _check_contract(context: GuardContext, live: schema_contract.Snapshot) -> li
                 "commit it",
             )
         ]
-    expected = schema_contract.load(context.contract_path)
+    expected = context.contract()  # GuardError naming the file and position if not JSON
     return [
         error(
             "schema-matches-contract",

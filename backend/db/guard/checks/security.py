@@ -5,9 +5,7 @@ Python-level dangers; squawk weighs the lock risks of each revision after the ba
 
 from __future__ import annotations
 
-import warnings
-
-from backend.db.guard.context import GuardContext
+from backend.db.guard.context import GuardContext, caused_by_revisions, guard_failure
 from backend.db.guard.findings import Finding
 from backend.db.guard.revision_source import RevisionSource
 from backend.db.guard.rules.bandit_scan import bandit_findings
@@ -17,17 +15,25 @@ from backend.db.guard.rules.squawk_scan import revisions_after_base, squawk_find
 
 def _squawk(context: GuardContext) -> list[Finding]:
     """Squawk needs the offline SQL (the run's one copy, shared with dry-run), which needs a
-    loadable graph; otherwise lint and dry-run report why."""
+    loadable graph. A revision that does not load, or whose upgrade() cannot run offline, skips
+    squawk with a note (lint and dry-run report it as ``revision-loads`` or
+    ``offline-sql-generates``); any other failure is the guard's and stops the run (exit 2):
+    a security check that passes without having looked would hide exactly what it is for."""
+    scripts = context.scripts()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            later = revisions_after_base(context.scripts())
-            if not later:
-                return []  # the base creates empty tables: nothing to weigh, no SQL needed
-            offline = context.offline_sql()
-    except Exception as exc:  # a chain Alembic cannot load
-        context.notes.append(f"squawk skipped: offline SQL not generated ({type(exc).__name__})")
+        context.load_revisions()
+    except Exception as exc:  # noqa: BLE001 - judged by its cause
+        if not caused_by_revisions(exc, context.versions_dir, while_loading=True):
+            raise guard_failure("loading the revisions for squawk", exc) from exc
+        context.notes.append(f"squawk skipped: a revision does not load ({type(exc).__name__})")
         return []
+    try:
+        later = revisions_after_base(scripts)
+    except Exception as exc:  # noqa: BLE001 - the folder loaded: this is the guard's own error
+        raise guard_failure("listing the revisions for squawk", exc) from exc
+    if not later:
+        return []  # the base creates empty tables: nothing to weigh, no SQL needed
+    offline = context.offline_sql()  # GuardError for a failure that is not the revisions'
     if offline.sql is None:
         context.notes.append(f"squawk skipped: offline SQL not generated ({offline.error_type})")
         return []
