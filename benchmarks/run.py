@@ -33,13 +33,13 @@ import chain  # noqa: E402
 import report  # noqa: E402
 from measure import ProcessFailed, Run, run_process  # noqa: E402
 
-from backend.db.guard.stepping import offline_sql as upgrade_sql  # noqa: E402
 from backend.db.migrations_config import (  # noqa: E402
     ALEMBIC_INI,
     VERSIONS_DIR,
     alembic_config,
     script_directory,
 )
+from backend.db.migrator.offline import offline_sql as upgrade_sql  # noqa: E402
 from backend.db.postgres import embedded_server  # noqa: E402
 from backend.db.postgres.provider import start_server  # noqa: E402
 

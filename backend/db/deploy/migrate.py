@@ -31,8 +31,9 @@ from backend.db.deploy.errors import (
     RefusedDowngrade,
     UnknownRevision,
 )
-from backend.db.guard import stepping
 from backend.db.migrations_config import alembic_config
+from backend.db.migrator.failure import MigrationFailed as RevisionFailed
+from backend.db.migrator.stepper import Stepper
 
 LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE of a lock_timeout
 QUERY_CANCELED = "57014"  # SQLSTATE of a statement_timeout (or a cancel)
@@ -189,7 +190,7 @@ def apply(
         script = scripts.get_revision(revision)
         audit.record(ctx.connection, revision, _checksum(script), action, started, _now(), deployer)
 
-    stepper = stepping.Stepper(scripts, connection, on_version_apply=[record])
+    stepper = Stepper(scripts, connection, on_version_apply=[record])
     done: list[Applied] = []
     for step in migration.steps:
         attempt = 0
@@ -202,7 +203,7 @@ def apply(
                 break
             except Exception as failure:  # noqa: BLE001 - revision code may raise anything
                 # The stepper rolled the revision back; the driver's error says why.
-                exc = failure.error if isinstance(failure, stepping.MigrationFailed) else failure
+                exc = failure.error if isinstance(failure, RevisionFailed) else failure
             error = describe_error(exc, connection.engine.url)
             if _sqlstate(exc) == LOCK_NOT_AVAILABLE and attempt <= lock_retries:
                 pause = retry_delay_s * 2 ** (attempt - 1)

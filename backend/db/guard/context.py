@@ -127,7 +127,7 @@ class GuardContext:
 
     def _generate_offline_sql(self) -> OfflineSql:
         from backend.db.guard.checks.revision_findings import offline_failure
-        from backend.db.guard.stepping import offline_sql
+        from backend.db.migrator.offline import offline_sql
 
         try:
             return OfflineSql(offline_sql(self.scripts(), "heads"))

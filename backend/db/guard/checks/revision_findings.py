@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding, error
 from backend.db.guard.revision_source import parse_revision
-from backend.db.guard.stepping import MigrationFailed, first_line
+from backend.db.migrator.failure import MigrationFailed, first_line
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from backend.db.guard.stepping import MigrationFailed, Stepper, offline_sql, topological_order
 from backend.db.migrations_config import script_directory
+from backend.db.migrator.failure import MigrationFailed
+from backend.db.migrator.offline import offline_sql
+from backend.db.migrator.scripts import topological_order
+from backend.db.migrator.stepper import Stepper
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BRANCHES = SCENARIOS / "downgrade_test" / "pass_merge_and_branches" / "versions"

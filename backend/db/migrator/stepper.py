@@ -9,28 +9,17 @@ project's own would be), then drives Alembic's ``MigrationContext`` directly wit
 
 from __future__ import annotations
 
-import io
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from alembic.operations import Operations
-from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext, RevisionStep
 from alembic.script import Script, ScriptDirectory
 from sqlalchemy.engine import Connection
 
-from backend.db.migrations_config import alembic_config
-from backend.db.urls import error_line
-
-# Alembic's ``op`` and ``context`` are module-level proxies: while one thread migrates, another
-# thread's offline (--sql) run would swap them out from under it ("'NoneType' object has no
-# attribute 'add_column'"). Where fork is available the static checks (squawk's offline SQL) run
-# in a child process with proxies of its own; where it is not, the runner runs them in a thread
-# beside the database checks, so every use of the proxies in the guard holds this lock.
-ALEMBIC_PROXIES = threading.RLock()
+from backend.db.migrator.environment import ALEMBIC_PROXIES, env_options
+from backend.db.migrator.failure import MigrationFailed
 
 
 @dataclass(frozen=True)
@@ -40,49 +29,6 @@ class AppliedStep:
     revision: str
     is_upgrade: bool
     duration_s: float
-
-
-class MigrationFailed(Exception):
-    """A revision's upgrade() or downgrade() raised; names the revision and the first error line."""
-
-    def __init__(
-        self, script: Script, is_upgrade: bool, error: BaseException, index: int = 0
-    ) -> None:
-        self.script = script
-        self.is_upgrade = is_upgrade
-        self.error = error
-        self.index = index  # which step of the run failed
-        super().__init__(
-            f"{'upgrade' if is_upgrade else 'downgrade'} of {script.revision} failed: "
-            f"{first_line(error)}"
-        )
-
-    @property
-    def path(self) -> Path:
-        return Path(self.script.path)
-
-
-def first_line(error: BaseException) -> str:
-    """The first meaningful line of an error: for a DB error, Postgres' own message."""
-    return error_line(error, with_type=True)
-
-
-def env_options(scripts: ScriptDirectory, connection: Connection) -> dict:
-    """The options env.py passes to ``context.configure`` for an online run on ``connection``."""
-    captured: dict = {}
-
-    def capture(heads, migration_context: MigrationContext) -> list:
-        captured.update(migration_context.opts)
-        return []
-
-    config = alembic_config(scripts.versions, connection=connection)
-    with ALEMBIC_PROXIES, EnvironmentContext(config, scripts, fn=capture, dont_mutate=True):
-        scripts.run_env()
-    if connection.in_transaction():
-        connection.commit()
-    for key in ("fn", "dont_mutate", "destination_rev", "starting_rev", "as_sql"):
-        captured.pop(key, None)
-    return captured
 
 
 class Stepper:
@@ -210,27 +156,3 @@ class Stepper:
                 self.connection.rollback()
             else:
                 self.connection.commit()
-
-
-def topological_order(scripts: ScriptDirectory) -> list[Script]:
-    """Every revision, each after all of its down-revisions (base first)."""
-    return list(reversed(list(scripts.walk_revisions("base", "heads"))))
-
-
-def offline_sql(scripts: ScriptDirectory, target: str = "heads") -> str:
-    """The SQL Alembic's ``--sql`` (offline) mode emits for base -> ``target``."""
-    buffer = io.StringIO()
-    config = alembic_config(scripts.versions)
-    config.output_buffer = buffer
-
-    def plan(heads, migration_context: MigrationContext) -> list:
-        return scripts._upgrade_revs(target, heads)
-
-    with (
-        ALEMBIC_PROXIES,
-        EnvironmentContext(
-            config, scripts, fn=plan, as_sql=True, starting_rev=None, destination_rev=target
-        ),
-    ):
-        scripts.run_env()
-    return buffer.getvalue()
