@@ -93,3 +93,22 @@ def test_autogenerate_differences_read_as_sentences() -> None:
         "column requirements.grade differs in nullable: the migrations give NULL allowed, "
         "the models say NOT NULL"
     )
+
+
+def test_upgrade_failure_points_at_the_op_and_quotes_the_detail(context_for) -> None:
+    findings, _, _ = run(context_for(SCENARIOS / "fail_unique_over_duplicates" / "versions"))
+    [finding] = findings
+    assert finding.rule == "upgrade-fails" and finding.path.endswith("b2_unique_code.py")
+    source = Path(finding.path).read_text().splitlines()
+    assert source[finding.line - 1].strip() == "op.create_index(", finding.line  # not def upgrade()
+    assert 'could not create unique index "uq_lots_code"' in finding.message
+    assert "Key (code)=(A1) is duplicated" in finding.message
+
+
+def test_upgrade_failure_of_a_one_line_op_points_at_that_line(context_for) -> None:
+    findings, _, _ = run(context_for(SCENARIOS / "fail_sql_error" / "versions"))
+    [finding] = findings
+    line = Path(finding.path).read_text().splitlines()[finding.line - 1]
+    assert line.strip().startswith(
+        'op.execute("ALTER TABLE warehouses ADD COLUMN capacity INTEGR")'
+    )

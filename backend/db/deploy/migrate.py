@@ -31,9 +31,10 @@ from backend.db.deploy.errors import (
     RefusedDowngrade,
     UnknownRevision,
 )
-from backend.db.migrations_config import alembic_config
+from backend.db.migrations_config import alembic_config, repo_relative
 from backend.db.migrator.failure import MigrationFailed as RevisionFailed
 from backend.db.migrator.stepper import Stepper
+from backend.db.urls import mask_text
 
 LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE of a lock_timeout
 QUERY_CANCELED = "57014"  # SQLSTATE of a statement_timeout (or a cancel)
@@ -178,7 +179,8 @@ def apply(
 
     A revision that fails on ``lock_timeout`` is retried up to ``lock_retries`` times with
     doubling pauses; any other failure stops the run with :class:`MigrationFailed` naming the
-    revision and the database error, after recording a ``failed`` audit row. The revisions
+    revision, the file:line of the op that failed and the database error with its DETAIL, after
+    recording a ``failed`` audit row. The revisions
     before it stay applied.
     """
     upgrade = migration.direction == "upgrade"
@@ -201,15 +203,21 @@ def apply(
             try:
                 stepper.apply(step, upgrade)
                 break
-            except Exception as failure:  # noqa: BLE001 - revision code may raise anything
-                # The stepper rolled the revision back; the driver's error says why.
-                exc = failure.error if isinstance(failure, RevisionFailed) else failure
+            except RevisionFailed as failure:
+                # The stepper rolled the revision back; the driver's error says why, and where.
+                exc, location = failure.error, failure.location
+            except Exception as failure:  # noqa: BLE001 - env.py and the audit may raise anything
+                exc, location = failure, None
             error = describe_error(exc, connection.engine.url)
             if _sqlstate(exc) == LOCK_NOT_AVAILABLE and attempt <= lock_retries:
                 pause = retry_delay_s * 2 ** (attempt - 1)
                 on_retry(step.revision, attempt, pause, error)
                 sleep(pause)
                 continue
+            if location is not None:
+                # The op's file:line and PostgreSQL's DETAIL (it often names the rows at fault).
+                where = location.where(repo_relative(location.path))
+                error = f"{where}: {mask_text(location.error, connection.engine.url)}"
             _record_failure(audit_connection, step, started, deployer, error)
             raise MigrationFailed(
                 _failure_message(step, migration, exc, error, attempt), revision=step.revision

@@ -5,21 +5,29 @@ makes a stairway over N revisions quadratic. A :class:`Stepper` runs env.py once
 to learn the project's migration options (so a foreign versions folder is migrated exactly as the
 project's own would be), then drives Alembic's ``MigrationContext`` directly with
 ``RevisionStep``\\ s of the one ScriptDirectory of the run: linear, a few ms of overhead per step.
+
+Callers observe a run through hooks rather than by driving Alembic themselves: before and after
+each revision (the after hook is Alembic's ``on_version_apply``) and before and after each
+statement a revision executes (SQLAlchemy's cursor events, with the ``op.*`` line that emitted
+it), e.g. to read ``pg_locks`` while the revision's transaction still holds them.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext, RevisionStep
 from alembic.script import Script, ScriptDirectory
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
 from backend.db.migrator.environment import ALEMBIC_PROXIES, env_options
 from backend.db.migrator.failure import MigrationFailed
+from backend.db.migrator.locations import SourceLine, VersionsFolder
 
 
 @dataclass(frozen=True)
@@ -31,12 +39,43 @@ class AppliedStep:
     duration_s: float
 
 
+@dataclass(frozen=True)
+class Statement:
+    """One statement a revision executes, as the statement hooks see it.
+
+    ``source`` is the ``op.*`` (or ``op.get_bind().execute``) line in the versions folder that
+    emitted it; None for Alembic's own statements of the step (the version table update).
+    ``duration_s`` is None before the statement runs.
+    """
+
+    revision: str
+    is_upgrade: bool
+    sql: str
+    parameters: Any
+    source: SourceLine | None
+    duration_s: float | None = None
+
+    @property
+    def line(self) -> int | None:
+        return self.source.line if self.source else None
+
+
+RevisionHook = Callable[[Script, bool], None]
+StatementHook = Callable[[Statement], None]
+
+
 class Stepper:
     """Upgrades and downgrades one database, to a target or one revision at a time.
 
     Each revision runs in its own transaction (the project's ``transaction_per_migration``), so a
-    failing revision leaves the database at the last good one. ``on_version_apply`` callbacks
-    (Alembic's signature) run inside each revision's transaction, after env.py's own.
+    failing revision leaves the database at the last good one. Every hook runs inside the
+    revision's transaction, and a hook that raises fails its revision:
+
+    - ``before_revision(script, is_upgrade)`` just before its upgrade() or downgrade();
+    - ``on_version_apply`` (Alembic's signature) after it and the version update, after env.py's;
+    - ``before_statement(statement)`` and ``after_statement(statement)`` (with its duration)
+      around each statement the step executes. Statements a hook executes itself are not
+      reported again.
     """
 
     def __init__(
@@ -44,11 +83,22 @@ class Stepper:
         scripts: ScriptDirectory,
         connection: Connection,
         on_version_apply: Sequence[Callable[..., None]] = (),
+        before_revision: Sequence[RevisionHook] = (),
+        before_statement: Sequence[StatementHook] = (),
+        after_statement: Sequence[StatementHook] = (),
     ) -> None:
         self.scripts = scripts
         self.connection = connection
         self.on_version_apply = tuple(on_version_apply)
+        self.before_revision = tuple(before_revision)
+        self.before_statement = tuple(before_statement)
+        self.after_statement = tuple(after_statement)
         self.options = env_options(scripts, connection)
+        self._folder = VersionsFolder(scripts)
+        self._current: tuple[Script, bool] | None = None  # the step running, for statements
+        self._statement: Statement | None = None
+        self._started = 0.0
+        self._in_hook = False
         self._plan: Callable[[tuple[str, ...]], Iterable[RevisionStep]] = lambda heads: []
         self._context = self._new_context()
 
@@ -110,7 +160,7 @@ class Stepper:
             # Lazily: a walk's plan runs between its moves.
             for step in plan(heads):
                 planned.append(step)
-                yield step
+                yield self._hooked(step)
 
         applied: list[AppliedStep] = []
         clock = [time.perf_counter()]
@@ -120,6 +170,7 @@ class Stepper:
             revision = planned[len(applied)].revision.revision
             applied.append(AppliedStep(revision, step.is_upgrade, now - clock[0]))
             clock[0] = now
+            self._current = None
 
         self._plan = remember
         self._end_transaction()
@@ -131,6 +182,10 @@ class Stepper:
             *self.on_version_apply,
             record,  # last: a failing callback is its revision's failure
         ]
+        watch = bool(self.before_statement or self.after_statement)
+        if watch:
+            event.listen(self.connection, "before_cursor_execute", self._before_cursor)
+            event.listen(self.connection, "after_cursor_execute", self._after_cursor)
         try:
             # ``op.*`` inside the revisions resolves to this context (env.py's run_migrations
             # does the same).
@@ -146,8 +201,53 @@ class Stepper:
             raise
         finally:
             self._plan = lambda heads: []
+            self._current = self._statement = None
+            if watch:
+                event.remove(self.connection, "before_cursor_execute", self._before_cursor)
+                event.remove(self.connection, "after_cursor_execute", self._after_cursor)
         self._end_transaction()
         return applied
+
+    def _hooked(self, step: RevisionStep) -> RevisionStep:
+        """``step`` with its migration function wrapped: it marks the step as the one running
+        (for the statement hooks) and calls ``before_revision`` inside its transaction."""
+        migration_fn = step.migration_fn
+        script, is_upgrade = step.revision, step.is_upgrade
+
+        def run(**kw: Any) -> None:
+            self._current = (script, is_upgrade)
+            self._call(self.before_revision, script, is_upgrade)
+            migration_fn(**kw)
+
+        step.migration_fn = run
+        return step
+
+    def _call(self, hooks: Sequence[Callable[..., None]], *args: Any) -> None:
+        if not hooks:
+            return
+        self._in_hook = True
+        try:
+            for hook in hooks:
+                hook(*args)
+        finally:
+            self._in_hook = False
+
+    def _before_cursor(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if self._current is None or self._in_hook:
+            return
+        script, is_upgrade = self._current
+        self._statement = Statement(
+            script.revision, is_upgrade, statement, parameters, self._folder.caller()
+        )
+        self._call(self.before_statement, self._statement)
+        self._started = time.perf_counter()
+
+    def _after_cursor(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if self._statement is None or self._in_hook:
+            return
+        done = replace(self._statement, duration_s=time.perf_counter() - self._started)
+        self._statement = None
+        self._call(self.after_statement, done)
 
     def _end_transaction(self, rollback: bool = False) -> None:
         # The MigrationContext begins its own transaction per revision only when none is open.
