@@ -91,6 +91,21 @@ def test_dry_run_prints_pending_sql_and_applies_nothing(deploy: Deploy, db_url: 
     assert not table_exists(db_url, "lot")
 
 
+def test_dry_run_of_a_downgrade_prints_its_sql_and_applies_nothing(
+    deploy: Deploy, db_url: str
+) -> None:
+    assert deploy("--database-url", db_url, "--versions", GOOD)[0] == 0
+    code, out = deploy(
+        "--database-url", db_url, "--versions", GOOD, "--to", "c1_bales",
+        "--allow-downgrade", "--dry-run",
+    )  # fmt: skip
+    assert code == 0, out
+    assert "2 revision(s) to roll back, c3_bale_weight -> c1_bales" in out
+    assert "DROP TABLE lot" in out and "ALTER TABLE bale DROP COLUMN weight_kg" in out
+    assert "DROP TABLE bale" not in out  # c1_bales stays
+    assert current_revision(db_url) == "c3_bale_weight" and table_exists(db_url, "lot")
+
+
 def test_downgrade_needs_allow_downgrade(deploy: Deploy, db_url: str) -> None:
     assert deploy("--database-url", db_url, "--versions", GOOD)[0] == 0
     code, out = deploy("--database-url", db_url, "--versions", GOOD, "--to", "c1_bales")

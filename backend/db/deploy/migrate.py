@@ -9,15 +9,12 @@ seconds instead of queueing every other query behind it; such a failure can be r
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command
 from alembic.script import Script, ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy.engine import URL, Connection
@@ -31,7 +28,8 @@ from backend.db.deploy.errors import (
     RefusedDowngrade,
     UnknownRevision,
 )
-from backend.db.migrations_config import alembic_config, repo_relative
+from backend.db.migrations_config import repo_relative
+from backend.db.migrator import offline
 from backend.db.migrator.failure import MigrationFailed as RevisionFailed
 from backend.db.migrator.stepper import Stepper
 from backend.db.urls import mask_text
@@ -148,19 +146,17 @@ def configure_session(connection: Connection, lock_timeout: str, statement_timeo
     connection.commit()
 
 
-def offline_sql(versions_dir: Path, url: URL, migration: Plan) -> str:
-    """The SQL Alembic would run for ``migration`` (offline mode; nothing is executed)."""
-    config = alembic_config(versions_dir, url=url)
-    buffer = io.StringIO()
-    config.output_buffer = buffer
-    start = migration.current
-    if migration.direction == "upgrade":
-        command.upgrade(
-            config, f"{start}:{migration.target}" if start else migration.target, sql=True
-        )
-    elif migration.direction == "downgrade":
-        command.downgrade(config, f"{start}:{migration.target or 'base'}", sql=True)
-    return buffer.getvalue()
+def offline_sql(scripts: ScriptDirectory, url: URL, migration: Plan) -> str:
+    """The SQL Alembic would run for ``migration`` (the kernel's offline mode; nothing runs)."""
+    if migration.direction == "none":
+        return ""
+    return offline.offline_sql(
+        scripts,
+        migration.target or "base",
+        migration.current,
+        downgrade=migration.direction == "downgrade",
+        url=url,
+    )
 
 
 def apply(

@@ -127,10 +127,11 @@ class GuardContext:
 
     def _generate_offline_sql(self) -> OfflineSql:
         from backend.db.guard.checks.revision_findings import offline_failure
-        from backend.db.migrator.offline import offline_sql
+        from backend.db.migrator.offline import offline_script
 
         try:
-            return OfflineSql(offline_sql(self.scripts(), "heads"))
+            script = offline_script(self.scripts(), "heads")
+            return OfflineSql(script.text, statements=script.statements)
         except Exception as exc:  # noqa: BLE001 - any failure of a revision in --sql mode
             return OfflineSql(None, offline_failure(self, exc), type(exc).__name__)
 
@@ -246,6 +247,8 @@ class OfflineSql:
     sql: str | None
     failure: Finding | None = None
     error_type: str | None = None
+    # Where each statement of ``sql`` comes from (backend.db.migrator.offline.EmittedStatement).
+    statements: tuple = ()
 
 
 @dataclass(frozen=True)
