@@ -101,7 +101,12 @@ def test_hooks_see_each_revision_and_each_statement_with_its_op_line(engine) -> 
             scripts,
             connection,
             before_revision=[lambda script, up: events.append(("before", script.revision, up))],
-            on_version_apply=[lambda ctx, step, heads, run_args: events.append(("after",))],
+            on_version_apply=[
+                lambda ctx, step, heads, run_args: (
+                    ctx.connection.execute(sa.text("SELECT 'audit row'")),
+                    events.append(("after",)),
+                )
+            ],
             before_statement=[lambda statement: events.append(("before-sql", statement.line))],
             after_statement=[after_statement],
         )
@@ -114,7 +119,8 @@ def test_hooks_see_each_revision_and_each_statement_with_its_op_line(engine) -> 
     assert ("before-sql", create[3]) in events  # the before hook saw the same line
     # The version table update is Alembic's own statement: no op line.
     assert any(e[0] == "statement" and "alembic_version" in e[2] and e[3] is None for e in events)
-    assert not any("pg_locks" in e[2] for e in events if e[0] == "statement")
+    hooks_own = ("pg_locks", "audit row")
+    assert not any(own in e[2] for own in hooks_own for e in events if e[0] == "statement")
     assert min(locks_seen) > 0  # the transaction still held its locks when the hook ran
 
 

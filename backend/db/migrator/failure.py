@@ -52,18 +52,13 @@ class MigrationFailed(Exception):
     """A revision's upgrade() or downgrade() raised; names the revision and the first error line."""
 
     def __init__(
-        self,
-        script: Script,
-        is_upgrade: bool,
-        error: BaseException,
-        index: int = 0,
-        location: FailureLocation | None = None,
+        self, script: Script, is_upgrade: bool, error: BaseException, index: int = 0
     ) -> None:
         self.script = script
         self.is_upgrade = is_upgrade
         self.error = error
         self.index = index  # which step of the run failed
-        self.location = location or locate(script, is_upgrade, error)
+        self.location = locate(script, is_upgrade, error)
         super().__init__(
             f"{'upgrade' if is_upgrade else 'downgrade'} of {script.revision} failed: "
             f"{first_line(error)}"

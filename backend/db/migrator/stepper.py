@@ -179,7 +179,7 @@ class Stepper:
         self._context = self._new_context()
         self._context.on_version_apply_callbacks = [
             *self._context.on_version_apply_callbacks,
-            *self.on_version_apply,
+            *(self._as_hook(callback) for callback in self.on_version_apply),
             record,  # last: a failing callback is its revision's failure
         ]
         watch = bool(self.before_statement or self.after_statement)
@@ -222,15 +222,18 @@ class Stepper:
         step.migration_fn = run
         return step
 
-    def _call(self, hooks: Sequence[Callable[..., None]], *args: Any) -> None:
+    def _call(self, hooks: Sequence[Callable[..., None]], *args: Any, **kwargs: Any) -> None:
         if not hooks:
             return
-        self._in_hook = True
+        self._in_hook = True  # what a hook executes is not the revision's statement
         try:
             for hook in hooks:
-                hook(*args)
+                hook(*args, **kwargs)
         finally:
             self._in_hook = False
+
+    def _as_hook(self, callback: Callable[..., None]) -> Callable[..., None]:
+        return lambda **kwargs: self._call((callback,), **kwargs)
 
     def _before_cursor(self, conn, cursor, statement, parameters, context, executemany) -> None:
         if self._current is None or self._in_hook:
