@@ -41,7 +41,10 @@ class Column:
             return True
         if self.default is None:
             return False
-        return _default_calls(self.default) & {"nextval", "gen_random_uuid", "uuid_generate_v4"} != set()
+        return (
+            _default_calls(self.default) & {"nextval", "gen_random_uuid", "uuid_generate_v4"}
+            != set()
+        )
 
 
 @dataclass(frozen=True)
@@ -211,9 +214,7 @@ def read_schema(connection: Connection, schema_tables: set[str] | None = None) -
             precision=precision,
             scale=scale,
             is_array=is_array,
-            element_type=(
-                row.sql_type.removesuffix("[]") if is_array else None
-            ),
+            element_type=(row.sql_type.removesuffix("[]") if is_array else None),
             labels=tuple(kind.labels) if kind.labels else None,
             dimensions=dimensions,
         )
@@ -224,7 +225,9 @@ def read_schema(connection: Connection, schema_tables: set[str] | None = None) -
         if row.contype in ("p", "u"):
             table.unique_keys.append(UniqueKey(row.conname, tuple(row[3]), row.nulls_not_distinct))
         elif row.contype == "f":
-            table.foreign_keys.append(ForeignKey(row.conname, tuple(row[3]), row.parent, tuple(row[5])))
+            table.foreign_keys.append(
+                ForeignKey(row.conname, tuple(row[3]), row.parent, tuple(row[5]))
+            )
         else:
             table.checks.append(Check(row.conname, row.expression))
     for row in connection.execute(UNIQUE_INDEXES):

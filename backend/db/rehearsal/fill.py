@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from backend.db.rehearsal.catalog import ForeignKey, Table, read_schema
-from backend.db.rehearsal.plan import TablePlan, plan_table
+from backend.db.rehearsal.plan import INSERTION_ORDER, TablePlan, plan_table
 from backend.db.rehearsal.report import FillReport, FillWarning, TableReport, survey
 
 DEFAULT_ROWS = 200
@@ -71,7 +71,9 @@ def _quote(connection: Connection):
 
 def _count(connection: Connection, quote, table: str, columns: tuple[str, ...] = ()) -> int:
     where = " AND ".join(f"{quote(c)} IS NOT NULL" for c in columns) or "true"
-    return connection.execute(sa.text(f"SELECT count(*) FROM {quote(table)} WHERE {where}")).scalar_one()
+    return connection.execute(
+        sa.text(f"SELECT count(*) FROM {quote(table)} WHERE {where}")
+    ).scalar_one()
 
 
 def _attempt(connection: Connection, sql: str, params: dict) -> tuple[int, Exception | None]:
@@ -118,7 +120,9 @@ def _insert(connection: Connection, plan: TablePlan, rows: int) -> tuple[int, li
     return total, warnings
 
 
-def _set_deferred(connection: Connection, quote, table: Table, fk: ForeignKey) -> FillWarning | None:
+def _set_deferred(
+    connection: Connection, quote, table: Table, fk: ForeignKey
+) -> FillWarning | None:
     """Point the rows whose key is NULL (but one in five) at rows of the parent."""
     count = _count(connection, quote, fk.parent, fk.parent_columns)
     if count == 0:
@@ -131,9 +135,9 @@ def _set_deferred(connection: Connection, quote, table: Table, fk: ForeignKey) -
     assignment = f"({targets}) = ROW({keys})" if len(fk.columns) > 1 else f"{targets} = {keys}"
     sql = (
         f"UPDATE {quote(table.name)} AS t SET {assignment} "
-        f"FROM (SELECT ctid AS tid, row_number() OVER (ORDER BY ctid) AS rn "
+        f"FROM (SELECT ctid AS tid, row_number() OVER (ORDER BY {INSERTION_ORDER}) AS rn "
         f"FROM {quote(table.name)} WHERE {all_null}) AS n "
-        f"JOIN (SELECT row_number() OVER (ORDER BY ctid) - 1 AS rn, {parent_keys} "
+        f"JOIN (SELECT row_number() OVER (ORDER BY {INSERTION_ORDER}) - 1 AS rn, {parent_keys} "
         f"FROM {quote(fk.parent)} WHERE {present}) AS p ON p.rn = (n.rn + 1) % :count "
         f"WHERE t.ctid = n.tid AND n.rn % {KEEP_NULL_EVERY} <> 0"
     )
@@ -141,7 +145,9 @@ def _set_deferred(connection: Connection, quote, table: Table, fk: ForeignKey) -
     return _warning(table.name, error) if error else None
 
 
-def fill(connection: Connection, rows_per_table: int = DEFAULT_ROWS, *, shapes: bool = True) -> FillReport:
+def fill(
+    connection: Connection, rows_per_table: int = DEFAULT_ROWS, *, shapes: bool = True
+) -> FillReport:
     """Add ``rows_per_table`` rows to every table of ``public`` inside the caller's transaction.
 
     Calling it again appends: the row numbers continue after the rows already there, so unique
@@ -160,13 +166,11 @@ def fill(connection: Connection, rows_per_table: int = DEFAULT_ROWS, *, shapes: 
         }
         base = _count(connection, quote, name)
         plan = plan_table(table, counts, base, rows_per_table, deferred, quote)
-        tick = time.perf_counter()
         inserted, warnings = _insert(connection, plan, rows_per_table)
-        import os
-        if os.environ.get("REHEARSAL_DEBUG"):
-            print(name, round(time.perf_counter() - tick, 3), len(plan.select_sql))
         if inserted < rows_per_table and not warnings:
-            plain = plan_table(table, counts, base, rows_per_table, deferred, quote, with_nulls=False)
+            plain = plan_table(
+                table, counts, base, rows_per_table, deferred, quote, with_nulls=False
+            )
             more, warnings = _insert(connection, plain, rows_per_table - inserted)
             inserted += more
         if inserted < rows_per_table and not warnings:

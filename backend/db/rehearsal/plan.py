@@ -11,6 +11,8 @@ count it in mixed radix when all of them have finitely many values.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,8 +22,11 @@ from backend.db.rehearsal import values as vl
 from backend.db.rehearsal.catalog import Column, ForeignKey, Table
 
 NULL_CLASSES = 24
-FK_SPREAD = 97  # parents a non-unique foreign key cycles through: fewer than the rows, so values repeat
+FK_SPREAD = 97  # parents a non-unique foreign key cycles through (at most half the rows: repeats)
 G = "s.g"
+# Parents are numbered in the order they were inserted, so rows a later fill appends get new
+# numbers: ctid alone is not that order (new rows fill the free space of old pages).
+INSERTION_ORDER = "CAST(CAST(xmin AS text) AS bigint), ctid"
 
 
 @dataclass
@@ -79,7 +84,9 @@ def _apply(atom: object, domains: dict, relations: dict, table: Table, fixed: se
             domain = domains[left.name]
             value = right.value
             if op == "=":
-                domain.allowed = [value] if domain.allowed is None else [v for v in domain.allowed if v == value]
+                domain.allowed = (
+                    [value] if domain.allowed is None else [v for v in domain.allowed if v == value]
+                )
             elif op == "<>":
                 domain.excluded.append(value)
             elif isinstance(value, Decimal) and op in (">", ">="):
@@ -108,12 +115,6 @@ def _apply(atom: object, domains: dict, relations: dict, table: Table, fixed: se
             return True
         if isinstance(left, ck.Func) and isinstance(right, (ck.Col, ck.Const)):
             left, right = right, left
-        if isinstance(right, ck.Func) and isinstance(left, ck.Const):
-            func, bound = right, left.value
-            if func.name in ("length", "char_length", "character_length") and isinstance(func.args[0], ck.Col):
-                if op in ("<", "<=") and False:
-                    pass
-            return False
         if isinstance(right, ck.Func) and isinstance(left, ck.Col):
             return _apply_function(op, left.name, right, domains, relations, table)
         if isinstance(left, ck.Func) and isinstance(right, ck.Const):
@@ -138,7 +139,9 @@ def _apply(atom: object, domains: dict, relations: dict, table: Table, fixed: se
             if atom.negated:
                 domain.excluded.extend(items)
             else:
-                domain.allowed = items if domain.allowed is None else [v for v in domain.allowed if v in items]
+                domain.allowed = (
+                    items if domain.allowed is None else [v for v in domain.allowed if v in items]
+                )
             return True
         if atom.negated and all(isinstance(i, ck.Col) for i in atom.items):
             for other in atom.items:
@@ -207,13 +210,13 @@ class _Builder:
         return f"(ARRAY[{items}])[{position}]"
 
     def literal(self, column: Column, value: object) -> str:
-        if isinstance(value, str) and value.startswith("\x00sql:"):
-            return self.cast(value[5:], column)
         if column.is_array:
             return f"CAST({self.params(value)} AS {column.element_type})"
         return self.cast(self.params(str(value) if isinstance(value, Decimal) else value), column)
 
-    def free(self, column: Column, domain: vl.Domain, index: str, injective: bool) -> tuple[str, int | None]:
+    def free(
+        self, column: Column, domain: vl.Domain, index: str, injective: bool
+    ) -> tuple[str, int | None]:
         """(expression, how many distinct values it can take; None = as many as rows)."""
         p = self.params
         if domain.allowed is not None or column.labels:
@@ -236,7 +239,9 @@ class _Builder:
                 if card <= 0:
                     return "NULL", 0
                 return self.cast(f"{p(str(start))} + ({index}) * {p(str(unit))}", column), card
-            return self.pick(column, vl.number_candidates(column, domain), index, finite_index=False), None
+            return self.pick(
+                column, vl.number_candidates(column, domain), index, finite_index=False
+            ), None
         if category == "S":
             limits = [x for x in (column.length, domain.max_len) if x is not None]
             max_len = min(limits) if limits else None
@@ -270,24 +275,39 @@ class _Builder:
             return f"(ARRAY[{items}])[1 + ({index}) % {len(vl.DAY_OFFSETS)}]", None
         if category == "D" and base in ("timestamptz", "timestamp"):
             if injective:
-                return self.cast(f"TIMESTAMPTZ '2000-01-01 00:00:00+00' + ({index}) * INTERVAL '53 days'", column), None
+                return self.cast(
+                    f"TIMESTAMPTZ '2000-01-01 00:00:00+00' + ({index}) * INTERVAL '53 days'", column
+                ), None
             items = ", ".join(
-                self.cast(f"now() + INTERVAL '1 day' * {d} + INTERVAL '1 microsecond' * {abs(d) % 7}", column)
+                self.cast(
+                    f"now() + INTERVAL '1 day' * {d} + INTERVAL '1 microsecond' * {abs(d) % 7}",
+                    column,
+                )
                 for d in vl.DAY_OFFSETS
             )
             return f"(ARRAY[{items}])[1 + ({index}) % {len(vl.DAY_OFFSETS)}]", None
         if category == "D" and base in ("time", "timetz"):
             if injective:
                 return self.cast(f"TIME '00:00' + ({index}) * INTERVAL '1 second'", column), 86400
-            return self.pick(column, ["00:00:00", "23:59:59.999999", "12:30:00"], index, finite_index=False), None
+            return self.pick(
+                column, ["00:00:00", "23:59:59.999999", "12:30:00"], index, finite_index=False
+            ), None
         if category == "T":
             if injective:
                 return self.cast(f"({index}) * INTERVAL '1 second'", column), None
-            return self.pick(column, ["0 seconds", "-1 day", "1 year 2 mons 3 days"], index, finite_index=False), None
+            return self.pick(
+                column, ["0 seconds", "-1 day", "1 year 2 mons 3 days"], index, finite_index=False
+            ), None
         if base == "uuid":
             if injective:
-                return f"CAST(md5({p(self.table.name + column.name)} || CAST({index} AS text)) AS uuid)", None
-            literals = ["00000000-0000-0000-0000-000000000000", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"]
+                return (
+                    f"CAST(md5({p(self.table.name + column.name)} || CAST({index} AS text)) AS uuid)",
+                    None,
+                )
+            literals = [
+                "00000000-0000-0000-0000-000000000000",
+                "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+            ]
             return self.pick(column, literals, index, finite_index=False), None
         if base in ("json", "jsonb"):
             if injective:
@@ -296,7 +316,9 @@ class _Builder:
         if base in ("inet", "cidr"):
             if injective:
                 return self.cast(f"INET '10.0.0.0' + ({index})", column), 2**24
-            return self.pick(column, ["192.0.2.1", "2001:db8::1", "10.0.0.0/8"], index, finite_index=False), None
+            return self.pick(
+                column, ["192.0.2.1", "2001:db8::1", "10.0.0.0/8"], index, finite_index=False
+            ), None
         if base == "bytea":
             if injective:
                 return f"convert_to(CAST({index} AS text), 'UTF8')", None
@@ -310,8 +332,6 @@ class _Builder:
         return "NULL", 0
 
     def _filter(self, column: Column, domain: vl.Domain, literals: list) -> list:
-        import re
-
         kept = []
         for value in literals:
             if value in domain.excluded:
@@ -325,7 +345,11 @@ class _Builder:
                     continue
                 if any(re.search(p, value) is None for p in domain.patterns):
                     continue
-            if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and column.category == "N":
+            if (
+                isinstance(value, (int, Decimal))
+                and not isinstance(value, bool)
+                and column.category == "N"
+            ):
                 low, high, step = vl.numeric_range(column, domain)
                 if not low <= Decimal(value) <= high:
                     continue
@@ -333,7 +357,7 @@ class _Builder:
         return kept
 
     def array(self, column: Column, domain: vl.Domain, index: str, injective: bool) -> str:
-        element = Column(**{**column.__dict__, "is_array": False, "sql_type": column.element_type})
+        element = dataclasses.replace(column, is_array=False, sql_type=column.element_type)
         one, _ = self.free(element, domain, index, injective)
         two, _ = self.free(element, domain, f"({index}) + 1", injective)
         if injective:
@@ -367,10 +391,11 @@ def plan_table(
     builder = _Builder(table, quote, params)
     inserted = [c for c in table.columns.values() if not c.fills_itself]
     names = [c.name for c in inserted]
-    foreign_keys = [fk for fk in table.foreign_keys if fk.name not in deferred and set(fk.columns) <= set(names)]
+    foreign_keys = [
+        fk for fk in table.foreign_keys if fk.name not in deferred and set(fk.columns) <= set(names)
+    ]
     deferred_columns = {n for fk in table.foreign_keys if fk.name in deferred for n in fk.columns}
     unit = _unique_units(table, foreign_keys)
-    fk_by_name = {fk.name: fk for fk in foreign_keys}
     fixed = {n for fk in foreign_keys for n in fk.columns}
 
     nnd = {n for key in table.unique_keys if key.nulls_not_distinct for n in key.columns}
@@ -410,7 +435,9 @@ def plan_table(
         if u in fk_card:
             return fk_card[u]
         column = table.columns[u]
-        _, n = builder.free(column, main_domains[u], "0", True) if not column.is_array else ("", None)
+        _, n = (
+            builder.free(column, main_domains[u], "0", True) if not column.is_array else ("", None)
+        )
         return n
 
     scratch = vl.Params()
@@ -454,15 +481,18 @@ def plan_table(
         if fk.name in digits:
             row = f"(({G} / {stride} + {offset}) % {count})"
         else:
-            row = f"(({G} + {offset}) % {min(count, FK_SPREAD)})"
+            spread = min(count, FK_SPREAD, max(2, rows // 2))
+            row = f"(({G} + {offset}) % {spread})"
         keys = ", ".join(f"{quote(pc)} AS k{i}" for i, pc in enumerate(fk.parent_columns))
         present = " AND ".join(f"{quote(pc)} IS NOT NULL" for pc in fk.parent_columns)
         joins.append(
-            f"LEFT JOIN (SELECT row_number() OVER (ORDER BY ctid) - 1 AS rn, {keys} "
+            f"LEFT JOIN (SELECT row_number() OVER (ORDER BY {INSERTION_ORDER}) - 1 AS rn, {keys} "
             f"FROM {quote(fk.parent)} WHERE {present}) AS f{number} ON f{number}.rn = {row}"
         )
     fk_source = {
-        n: f"f{number}.k{fk.columns.index(n)}" for number, fk in enumerate(foreign_keys) for n in fk.columns
+        n: f"f{number}.k{fk.columns.index(n)}"
+        for number, fk in enumerate(foreign_keys)
+        for n in fk.columns
     }
 
     alias = {n: f"c{i}" for i, n in enumerate(names)}
@@ -494,7 +524,9 @@ def plan_table(
             if rel.differs and all(d in ref for d in rel.differs):
                 options = [value, *alternatives]
                 branches = " ".join(
-                    "WHEN " + " AND ".join(f"{o} IS DISTINCT FROM {ref[d]}" for d in rel.differs) + f" THEN {o}"
+                    "WHEN "
+                    + " AND ".join(f"{o} IS DISTINCT FROM {ref[d]}" for d in rel.differs)
+                    + f" THEN {o}"
                     for o in options[:-1]
                 )
                 value = f"CASE {branches} ELSE {options[-1]} END"
@@ -545,7 +577,8 @@ def plan_table(
                 special.setdefault(sql, []).append(j)
         if special:
             whens = " ".join(
-                f"WHEN {G} % {classes} IN ({', '.join(map(str, js))}) THEN {sql}" for sql, js in special.items()
+                f"WHEN {G} % {classes} IN ({', '.join(map(str, js))}) THEN {sql}"
+                for sql, js in special.items()
             )
             main = f"CASE {whens} ELSE {main} END"
         laterals.append(f"CROSS JOIN LATERAL (SELECT {main} AS v) AS {alias[name]}")
@@ -558,8 +591,7 @@ def plan_table(
     if names:
         sql = f"INSERT INTO {quote(table.name)} ({column_list}) SELECT {select_list} {source}"
     else:
-        sql = f"INSERT INTO {quote(table.name)} SELECT {source}".replace("SELECT FROM", "SELECT FROM")
-        sql = f"INSERT INTO {quote(table.name)} DEFAULT VALUES"
+        sql = f"INSERT INTO {quote(table.name)} DEFAULT VALUES"  # every column fills itself
     return TablePlan(
         table=table.name,
         columns=names,

@@ -89,7 +89,7 @@ def _probes(column: Column, q: str) -> dict[str, str]:
         probes["empty_json"] = f"bool_or({value} IN (CAST('{{}}' AS jsonb), CAST('[]' AS jsonb)))"
         probes["nested_json"] = (
             f"bool_or(jsonb_path_exists({value}, "
-            "'strict $.**{1 to last} ? (@.type() == \"object\" || @.type() == \"array\")'))"
+            '\'strict $.**{1 to last} ? (@.type() == "object" || @.type() == "array")\'))'
         )
     elif column.base_type == "bool":
         probes["both_booleans"] = f"count(DISTINCT {q}) = 2"
@@ -114,7 +114,7 @@ def survey(connection: Connection, table: Table, quote) -> tuple[dict, dict]:
     row = connection.execute(sa.text(f"SELECT {', '.join(selects)} FROM {quote(table.name)}")).one()
     shapes: dict[str, set[str]] = {}
     labels: dict[str, frozenset[str]] = {}
-    for (name, shape), value in zip(keys, row):
+    for (name, shape), value in zip(keys, row, strict=True):
         if shape == "\x00labels":
             labels[name] = frozenset(v for v in value or () if v is not None)
         elif value:

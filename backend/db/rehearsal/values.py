@@ -27,7 +27,7 @@ INT_RANGES = {
 }
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 FREE_TEXT = ["36OO02", "plain text", "", "O'Brien née Ünïcödé", "1e5 tonnes", " padded "]
-JSON_SHAPES = ['{}', '[]', '{"a": {"b": [1, {"c": null}], "d": "36OO02"}}', '"text"', "0", "null"]
+JSON_SHAPES = ["{}", "[]", '{"a": {"b": [1, {"c": null}], "d": "36OO02"}}', '"text"', "0", "null"]
 DAY_OFFSETS = [-3650, -400, -1, 0, 1, 400, 3650]
 
 
@@ -98,7 +98,9 @@ def number_candidates(column: Column, domain: Domain) -> list[Decimal]:
     raw += [high, low, low + step, high - step, (low + high) / 2]
     seen: list[Decimal] = []
     for value in raw:
-        value = value.quantize(step) if step < 1 else value.to_integral_value(rounding="ROUND_FLOOR")
+        value = (
+            value.quantize(step) if step < 1 else value.to_integral_value(rounding="ROUND_FLOOR")
+        )
         if _fits(value, low, high, step) and value not in domain.excluded and value not in seen:
             seen.append(value)
     return seen
@@ -207,7 +209,9 @@ def pattern_expression(pattern: Pattern, index: str, params: Params) -> str:
         if len(chars) == 1:
             parts.append(params(chars))
         else:
-            parts.append(f"substr({params(chars)}, CAST(1 + ({index} / {stride}) % {len(chars)} AS integer), 1)")
+            parts.append(
+                f"substr({params(chars)}, CAST(1 + ({index} / {stride}) % {len(chars)} AS integer), 1)"
+            )
             stride *= len(chars)
     return "(" + " || ".join(reversed(parts)) + ")" if parts else params("")
 
