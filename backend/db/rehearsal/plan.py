@@ -438,7 +438,8 @@ def plan_table(
         _, n = (
             builder.free(column, main_domains[u], "0", True) if not column.is_array else ("", None)
         )
-        return n
+        # a column with this many values counts g by itself, not as a digit of a mixed radix
+        return None if n is not None and n > 10**9 else n
 
     scratch = vl.Params()
     saved, builder.params = builder.params, scratch
