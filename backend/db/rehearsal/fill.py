@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from backend.db.rehearsal.catalog import ForeignKey, Table, read_schema
-from backend.db.rehearsal.plan import INSERTION_ORDER, TablePlan, plan_table
+from backend.db.rehearsal.plan import FK_SPREAD, INSERTION_ORDER, TablePlan, plan_table
 from backend.db.rehearsal.report import FillReport, FillWarning, TableReport, survey
 
 DEFAULT_ROWS = 200
@@ -141,7 +141,9 @@ def _set_deferred(
         f"FROM {quote(fk.parent)} WHERE {present}) AS p ON p.rn = (n.rn + 1) % :count "
         f"WHERE t.ctid = n.tid AND n.rn % {KEEP_NULL_EVERY} <> 0"
     )
-    _, error = _attempt(connection, sql, {"count": count})
+    # fewer parents than rows to point at, so the key repeats like any non-unique column
+    spread = max(1, min(count, FK_SPREAD, count // 2))
+    _, error = _attempt(connection, sql, {"count": spread})
     return _warning(table.name, error) if error else None
 
 

@@ -22,6 +22,9 @@ from backend.db.rehearsal import values as vl
 from backend.db.rehearsal.catalog import Column, ForeignKey, Table
 
 NULL_CLASSES = 24
+# Rows fall into a prime number of classes, larger than any list of candidate values, so the
+# rows of the NULL-free classes still meet every candidate (g % classes and g % k independent).
+MIN_CLASSES = 17
 FK_SPREAD = 97  # parents a non-unique foreign key cycles through (at most half the rows: repeats)
 G = "s.g"
 # Parents are numbered in the order they were inserted, so rows a later fill appends get new
@@ -113,8 +116,8 @@ def _apply(atom: object, domains: dict, relations: dict, table: Table, fixed: se
             else:
                 relations[a].below.append((b, op == "<"))
             return True
-        if isinstance(left, ck.Func) and isinstance(right, (ck.Col, ck.Const)):
-            left, right = right, left
+        if isinstance(left, ck.Func) and isinstance(right, ck.Col):
+            left, right, op = right, left, ck.FLIP[op]
         if isinstance(right, ck.Func) and isinstance(left, ck.Col):
             return _apply_function(op, left.name, right, domains, relations, table)
         if isinstance(left, ck.Func) and isinstance(right, ck.Const):
@@ -184,6 +187,13 @@ def _same_parent(table: Table, a: str, b: str) -> bool:
     return a in parent_of and parent_of.get(a) == parent_of.get(b)
 
 
+def _prime_above(n: int) -> int:
+    candidate = n + 1
+    while any(candidate % d == 0 for d in range(2, int(candidate**0.5) + 1)):
+        candidate += 1
+    return candidate
+
+
 def _prefer(atom: object) -> int:
     if atom == ck.FALSE:
         return 1000
@@ -238,7 +248,11 @@ class _Builder:
                 card = int((high - start) / unit) + 1
                 if card <= 0:
                     return "NULL", 0
-                return self.cast(f"{p(str(start))} + ({index}) * {p(str(unit))}", column), card
+                start_sql, unit_sql = (
+                    self.cast(p(str(start)), column),
+                    self.cast(p(str(unit)), column),
+                )
+                return self.cast(f"{start_sql} + ({index}) * {unit_sql}", column), card
             return self.pick(
                 column, vl.number_candidates(column, domain), index, finite_index=False
             ), None
@@ -403,10 +417,11 @@ def plan_table(
     if not with_nulls:
         nullable = []
     groups = min(len(nullable), NULL_CLASSES)
-    classes = groups + 1
+    classes = _prime_above(max(groups, MIN_CLASSES - 1))
     nulls = [frozenset()] + [
         frozenset(n for i, n in enumerate(nullable) if i % groups == j) for j in range(groups)
     ]
+    nulls += [frozenset()] * (classes - len(nulls))
     formulas = [(check, ck.parse_check(check.expression)) for check in table.checks]
     plan_unplanned: dict[str, str] = {}
     for j in range(1, classes):
@@ -501,7 +516,7 @@ def plan_table(
     def expression(name: str, j: int) -> str:
         column = table.columns[name]
         if name in nulls[j] or name in deferred_columns:
-            return "NULL"
+            return builder.cast("NULL", column)
         domains, relations = per_class[j]
         domain, rel = domains[name], relations[name]
         ref = {n: f"{alias[n]}.v" for n in names}
