@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection
 from backend.db.migrations_config import alembic_config
 
 if TYPE_CHECKING:
-    from backend.db.rebaseline.record import Rebaselined
+    from backend.db.migrator.baseline_record import Rebaselined
 
 EXTENSION = "vector"
 

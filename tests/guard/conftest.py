@@ -26,7 +26,9 @@ def context_for(admin_url_text: str) -> Iterator[Callable[..., GuardContext]]:
 
     def make(versions: Path | None = None, **options: object) -> GuardContext:
         kwargs = {"versions_dir": versions} if versions else {}
-        context = GuardContext(postgres="url", database_url=admin_url_text, **kwargs, **options)
+        context = GuardContext.create(
+            postgres="url", database_url=admin_url_text, **kwargs, **options
+        )
         contexts.append(context)
         return context
 

@@ -16,8 +16,8 @@ SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios" / "downgrade_te
 def run_on(context_for):
     def run(versions: Path | None = None):
         context = context_for(versions)
-        with context.collecting() as (steps, notes):
-            findings = downgrade_test.run(context)
+        with context.recorder.collecting() as (steps, notes):
+            findings = downgrade_test.run(context).findings
         return findings, [name for name, _ in steps], notes
 
     return run

@@ -14,8 +14,8 @@ SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios" / "dry_run"
 
 
 def run(context: GuardContext):
-    with context.collecting() as (steps, notes):
-        findings = dry_run.run(context)
+    with context.recorder.collecting() as (steps, notes):
+        findings = dry_run.run(context).findings
     return findings, [name for name, _ in steps], notes
 
 

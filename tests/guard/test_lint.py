@@ -219,7 +219,7 @@ def test_graph_errors_become_findings_not_crashes(tmp_path: Path) -> None:
     write_revision(tmp_path, "a1", "def upgrade():\n    pass\ndef downgrade():\n    pass\n", "c3")
     write_revision(tmp_path, "c3", "def upgrade():\n    pass\ndef downgrade():\n    pass\n", "a1")
     write_revision(tmp_path, "d4", "def upgrade():\n    pass\ndef downgrade():\n    pass\n", "zz")
-    findings = lint.run(GuardContext(versions_dir=tmp_path))
+    findings = lint.run(GuardContext.create(versions_dir=tmp_path)).findings
     assert set(rule_ids(findings)) in ({"no-cycle"}, {"missing-down-revision"})
 
 
@@ -227,7 +227,7 @@ def test_unused_import_is_only_a_warning_and_undefined_name_an_error(tmp_path: P
     body = "import json\n\n\ndef upgrade():\n    op.execute(SQL)\n\n\ndef downgrade():\n"
     body += '    op.execute("SELECT 1")\n'
     write_revision(tmp_path, "a1", body, name="a1_base.py")
-    findings = lint.run(GuardContext(versions_dir=tmp_path))
+    findings = lint.run(GuardContext.create(versions_dir=tmp_path)).findings
     assert rule_ids(findings) == ["ruff-F821"]
     assert set(rule_ids(findings, Severity.WARNING)) == {"ruff-F401"}  # json, sa
     undefined = next(f for f in findings if f.rule == "ruff-F821")
@@ -240,17 +240,17 @@ def test_duplicate_ids_are_reported_although_alembic_keeps_one(tmp_path: Path) -
     write_revision(tmp_path, "a1", base, name="a1_base.py")
     write_revision(tmp_path, "b2", base, "a1", name="b2_one.py")
     write_revision(tmp_path, "b2", base, "a1", name="b2_two.py")
-    findings = lint.run(GuardContext(versions_dir=tmp_path))
+    findings = lint.run(GuardContext.create(versions_dir=tmp_path)).findings
     assert rule_ids(findings) == ["unique-revision-id"]  # and not single-head: one id, one head
 
 
 def test_the_projects_own_versions_folder_passes_lint() -> None:
-    findings = lint.run(GuardContext())
+    findings = lint.run(GuardContext.create()).findings
     assert rule_ids(findings) == []
 
 
 def test_lint_and_security_share_one_parse_of_each_file() -> None:
-    context = GuardContext()
+    context = GuardContext.create()
     lint.run(context)
     sources = context.revision_sources()
     security.run(context)

@@ -56,7 +56,7 @@ def test_the_cli_starts_without_importing_alembic_or_the_models() -> None:
 
 
 def test_a_lent_server_serves_the_checks_and_is_not_stopped(pg_server) -> None:
-    context = GuardContext(lent_server=pg_server)
+    context = GuardContext.create(lent_server=pg_server)
     try:
         [result] = runner.run(["dry-run"], context)
     finally:

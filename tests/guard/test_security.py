@@ -226,8 +226,8 @@ def test_drops_in_downgrade_pass(tmp_path: Path) -> None:
 
 def test_bandit_findings_are_errors_even_when_bandit_says_low(tmp_path: Path) -> None:
     (tmp_path / "a1_base.py").write_text(base_revision("import subprocess\n"))
-    context = GuardContext(versions_dir=tmp_path)
-    findings = security.run(context)
+    context = GuardContext.create(versions_dir=tmp_path)
+    findings = security.run(context).findings
     assert [(f.rule, f.severity, f.line) for f in findings] == [
         ("bandit-B404", Severity.ERROR, HEADER_LINES + 1)
     ]
@@ -239,7 +239,7 @@ def test_bandit_assert_is_a_warning_and_every_other_issue_stays_an_error(tmp_pat
     (tmp_path / "a1_base.py").write_text(
         base_revision('import pickle\n\nGRADES = ("A", "B")\n', body)
     )
-    findings = security.run(GuardContext(versions_dir=tmp_path))
+    findings = security.run(GuardContext.create(versions_dir=tmp_path)).findings
     found = {(f.rule, f.severity) for f in findings}
     assert ("bandit-B101", Severity.WARNING) in found
     assert ("bandit-B403", Severity.ERROR) in found  # pickle: still an error
@@ -265,13 +265,13 @@ def test_a_revision_that_does_not_load_skips_squawk_with_a_note(
     base = base_revision().replace("down_revision = None", f"down_revision = {base_down}")
     (tmp_path / "a1_base.py").write_text(base)
     (tmp_path / "b2_change.py").write_text(header + module_code + "\n\ndef upgrade():\n    pass\n")
-    context = GuardContext(versions_dir=tmp_path)
+    context = GuardContext.create(versions_dir=tmp_path)
     security.run(context)  # no GuardError: lint and dry-run report revision-loads
     assert f"squawk skipped: a revision does not load ({raised})" in context.notes
 
 
 def test_a_revision_whose_offline_sql_fails_skips_squawk_with_a_note() -> None:
-    context = GuardContext(versions_dir=READS_ROWS)  # dry-run reports offline-sql-generates
+    context = GuardContext.create(versions_dir=READS_ROWS)  # dry-run reports offline-sql-generates
     security.run(context)
     assert any(
         note.startswith("squawk skipped: offline SQL not generated") for note in context.notes
@@ -284,7 +284,7 @@ def test_a_guard_failure_making_the_offline_sql_is_a_guard_error(monkeypatch) ->
 
     monkeypatch.setattr("backend.db.migrator.offline.offline_script", broken)
     with pytest.raises(GuardError, match="offline SQL.*RuntimeError: the guard's own bug"):
-        security.run(GuardContext(versions_dir=TWO_REVISIONS))
+        security.run(GuardContext.create(versions_dir=TWO_REVISIONS))
 
 
 def test_a_guard_failure_listing_the_revisions_is_a_guard_error(monkeypatch) -> None:
@@ -293,7 +293,7 @@ def test_a_guard_failure_listing_the_revisions_is_a_guard_error(monkeypatch) -> 
 
     monkeypatch.setattr(security, "revisions_after_base", broken)
     with pytest.raises(GuardError, match="KeyError: .the guard's own bug"):
-        security.run(GuardContext(versions_dir=TWO_REVISIONS))
+        security.run(GuardContext.create(versions_dir=TWO_REVISIONS))
 
 
 @pytest.mark.parametrize("check", ["security", "all"])
@@ -309,7 +309,7 @@ def test_a_guard_failure_exits_2_never_passes(check, admin_url_text, monkeypatch
 
 
 def test_squawk_warns_on_revisions_after_the_base_only() -> None:
-    findings = security.run(GuardContext(versions_dir=TWO_REVISIONS))
+    findings = security.run(GuardContext.create(versions_dir=TWO_REVISIONS)).findings
     squawk = [f for f in findings if f.rule.startswith("squawk-")]
     assert "squawk-require-concurrent-index-creation" in {f.rule for f in squawk}
     assert all(f.severity is Severity.WARNING for f in squawk)
@@ -332,5 +332,5 @@ def test_offline_sql_splits_per_revision_without_transaction_lines() -> None:
 
 
 def test_the_projects_own_versions_folder_passes_security() -> None:
-    findings = security.run(GuardContext())
+    findings = security.run(GuardContext.create()).findings
     assert errors(findings) == []

@@ -22,7 +22,11 @@ def op_line(text: str) -> int:
 
 
 def test_the_warning_is_on_the_line_of_the_op() -> None:
-    [finding] = [f for f in security.run(GuardContext(versions_dir=VERSIONS)) if f.rule == RULE]
+    [finding] = [
+        f
+        for f in security.run(GuardContext.create(versions_dir=VERSIONS)).findings
+        if f.rule == RULE
+    ]
     assert finding.path.endswith("b2_index_grades.py")
     assert finding.line == op_line("op.create_index(")  # the multi-line call's first line
     assert "offline SQL line" not in finding.message and "revision b2" in finding.message

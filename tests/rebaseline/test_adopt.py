@@ -10,9 +10,9 @@ from deploy.conftest import audit_rows, clean_env, rows, run_cli  # noqa: F401 -
 from sqlalchemy.engine import URL
 
 from backend.db.deploy import audit
+from backend.db.deploy.adopt import AdoptionRefused, adopt
 from backend.db.fresh_schema import upgrade_database
 from backend.db.migrations_config import script_directory
-from backend.db.rebaseline.adopt import AdoptionRefused, adopt
 
 from .conftest import NEW_REV
 

@@ -18,8 +18,8 @@ from backend.db.fresh_schema import migrated_snapshot
 from backend.db.guard import runner
 from backend.db.guard.context import GuardContext
 from backend.db.migrations_config import SCHEMA_CONTRACT, script_directory
+from backend.db.migrator.baseline_record import read_record
 from backend.db.rebaseline.errors import RebaselineError
-from backend.db.rebaseline.record import read_record
 from backend.db.rebaseline.report import print_report
 from backend.db.rebaseline.squash import rebaseline
 
@@ -106,7 +106,7 @@ def test_the_archive_holds_every_old_file_a_readme_and_the_record(rebaselined):
 
 def test_the_guard_lints_only_the_new_baseline_not_the_archive(rebaselined, pg_server):
     project, _, result = rebaselined
-    context = GuardContext(versions_dir=project.versions)
+    context = GuardContext.create(versions_dir=project.versions)
     try:
         [lint] = runner.run(["lint"], context)
     finally:

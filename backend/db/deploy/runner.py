@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from backend.db.deploy import audit, connection, lock, migrate, preflight
+from backend.db.deploy.adopt import adopt_baseline
 from backend.db.deploy.errors import (
     EXIT_FAILED,
     EXIT_OK,
@@ -27,7 +28,6 @@ from backend.db.deploy.options import DeployOptions
 from backend.db.deploy.report import Reporter
 from backend.db.deploy.verify import verify
 from backend.db.migrations_config import repo_relative
-from backend.db.rebaseline.adopt import adopt_baseline
 from backend.db.urls import render_url
 
 

@@ -22,6 +22,7 @@ from backend.db.guard.context import GuardContext
 from backend.db.guard.errors import EXIT_COULD_NOT_RUN, GuardError
 from backend.db.guard.inputs import check_report_path
 from backend.db.guard.report import github, rules, text
+from backend.db.migrations_config import VERSIONS_DIR
 from backend.db.postgres import POSTGRES_MODES
 from backend.db.urls import mask_text
 
@@ -90,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         with _sigterm_as_exit():
             if args.output is not None:
                 check_report_path(args.output)  # before the checks, not after them
-            context = GuardContext(
-                versions_dir=args.versions or GuardContext.versions_dir,
+            context = GuardContext.create(
+                versions_dir=args.versions or VERSIONS_DIR,
                 postgres=args.postgres,
                 database_url=args.database_url,
                 contract_path=args.contract,

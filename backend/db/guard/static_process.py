@@ -17,9 +17,10 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from backend.db.guard.context import GuardContext, OfflineSql
+from backend.db.guard.context import GuardContext
 from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import CheckResult
+from backend.db.guard.revisions import OfflineSql
 
 # Where fork is missing (Windows) or unsafe with system frameworks (macOS), the runner uses a thread.
 CAN_FORK = hasattr(os, "fork") and sys.platform.startswith("linux")
@@ -103,7 +104,7 @@ class StaticProcess:
 def _child(run_static, names, context: GuardContext, with_offline_sql: bool, write_fd: int):
     code = 1
     try:
-        context.forbid_server()
+        context.postgres.forbid()
         with os.fdopen(write_fd, "wb") as pipe:
             if with_offline_sql:
                 # SQL that does not pickle goes as None: the parent makes it itself.

@@ -102,3 +102,18 @@ def _line_in_file(error: BaseException, path: Path) -> int | None:
             found = tb.tb_lineno
         tb = tb.tb_next
     return found
+
+
+def locate_in_folder(error: BaseException, versions_dir: Path) -> tuple[Path | None, int | None]:
+    """Where in the versions folder an exception comes from (e.g. a revision file that does not
+    load): a SyntaxError's file and line, else the innermost traceback frame inside the folder."""
+    if isinstance(error, SyntaxError) and error.filename:
+        return Path(error.filename), error.lineno
+    found: tuple[Path | None, int | None] = (None, None)
+    tb = error.__traceback__
+    while tb is not None:
+        path = Path(tb.tb_frame.f_code.co_filename)
+        if path.resolve().parent == versions_dir:
+            found = (path, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

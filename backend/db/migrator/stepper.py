@@ -132,6 +132,29 @@ class Stepper:
         step = RevisionStep(self.scripts.revision_map, script, is_upgrade)
         return self._run(lambda heads: [step])[0]
 
+    def stamp(self, revision: str, inside: Callable[[], None] = lambda: None) -> None:
+        """Set the version table to exactly ``revision``, whatever it held (Alembic's own
+        ``stamp --purge``: revisions this folder no longer knows, e.g. the heads a rebaseline
+        replaced, are removed too), and call ``inside`` in the same transaction: both commit or
+        neither does. Nothing of any revision runs."""
+        self._end_transaction()
+        context = MigrationContext.configure(
+            connection=self.connection,
+            opts={
+                **self.options,
+                "purge": True,
+                "fn": lambda heads, ctx: self.scripts._stamp_revs(revision, heads),
+            },
+        )
+        try:
+            with ALEMBIC_PROXIES:
+                context.run_migrations()
+            inside()
+        except Exception:
+            self._end_transaction(rollback=True)
+            raise
+        self._end_transaction()
+
     def walk(self, moves: Sequence[tuple[Script, bool]]) -> list[AppliedStep]:
         """Apply each (revision, is_upgrade) in order, as if each were its own ``alembic``
         command: its own transaction and a fresh DDL memo (so an enum dropped by one move is

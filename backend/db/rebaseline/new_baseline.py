@@ -29,8 +29,8 @@ from backend.db.base import Base
 from backend.db.baseline_writer import write_baseline
 from backend.db.erd import enums_of
 from backend.db.fresh_schema import upgrade_connection
+from backend.db.migrator.baseline_record import Rebaselined
 from backend.db.rebaseline.errors import RebaselineError
-from backend.db.rebaseline.record import Rebaselined
 from backend.db.schema_contract import Difference, Snapshot
 from backend.db.session import scratch_connection
 

@@ -12,11 +12,8 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 
 from backend.db import schema_contract
-from backend.db.guard.checks.revision_findings import load_failure, migration_failure
-from backend.db.guard.context import GuardContext
-from backend.db.guard.findings import Finding
-from backend.db.migrations_config import script_directory
-from backend.db.migrator.failure import MigrationFailed
+from backend.db.migrations_config import repo_relative, script_directory
+from backend.db.migrator.failure import MigrationFailed, first_line, locate_in_folder
 from backend.db.migrator.scripts import topological_order
 from backend.db.migrator.stepper import Stepper
 from backend.db.postgres import PostgresServer
@@ -42,10 +39,12 @@ def load(versions_dir: Path) -> tuple[ScriptDirectory, tuple[str, ...]]:
     scripts = script_directory(versions_dir)
     try:
         heads = scripts.get_heads()
-    except Exception as exc:  # noqa: BLE001 - a revision that does not load is reported as the guard does
-        finding = load_failure(GuardContext(versions_dir=versions_dir), exc)
+    except Exception as exc:  # noqa: BLE001 - a revision that does not load stops the rebaseline
+        path, line = locate_in_folder(exc, versions_dir)
+        where = repo_relative(path or versions_dir) + (f":{line}" if line else "")
         raise RebaselineError(
-            f"the old chain does not load: {finding.message}", [_line(finding)]
+            f"the old chain does not load: a revision file cannot be loaded ({first_line(exc)})",
+            [f"[revision-loads] {where}: {first_line(exc)}"],
         ) from None
     if not heads:
         raise CouldNotRun(f"no revisions to squash in {versions_dir}")
@@ -67,12 +66,11 @@ def build_truth(versions_dir: Path, server: PostgresServer) -> OldChain:
             try:
                 Stepper(scripts, connection).upgrade("heads")
             except MigrationFailed as failure:
-                finding = migration_failure(
-                    GuardContext(versions_dir=versions_dir), "upgrade-fails", failure
-                )
+                location = failure.location
+                message = f"upgrade() of revision {location.revision} fails: {location.error}"
                 raise RebaselineError(
-                    f"the old chain does not upgrade a fresh database: {finding.message}",
-                    [_line(finding)],
+                    f"the old chain does not upgrade a fresh database: {message}",
+                    [f"[upgrade-fails] {location.where(repo_relative(location.path))}: {message}"],
                 ) from None
             truth = schema_contract.snapshot(connection)
     finally:
@@ -83,7 +81,3 @@ def build_truth(versions_dir: Path, server: PostgresServer) -> OldChain:
         files=tuple(Path(script.path) for script in ordered),
         truth=truth,
     )
-
-
-def _line(finding: Finding) -> str:
-    return f"[{finding.rule}] {finding.where}: {finding.message} (fix: {finding.hint})"

@@ -13,11 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backend.db import schema_contract
-from backend.db.guard import runner
-from backend.db.guard.checks import CHECK_MODULES
-from backend.db.guard.context import GuardContext
-from backend.db.guard.errors import GuardError
-from backend.db.guard.findings import Severity
+from backend.db.guard.api import GuardError, error_lines, run_guard
 from backend.db.postgres import PostgresServer
 from backend.db.rebaseline.errors import CouldNotRun, RebaselineError
 from backend.db.schema_contract import Snapshot
@@ -54,24 +50,11 @@ def prove(folder: Path, truth: Snapshot, server: PostgresServer, contract: Path)
 
 
 def _guard(folder: Path, server: PostgresServer, contract: Path) -> tuple:
-    context = GuardContext(
-        versions_dir=folder,
-        lent_server=server,
-        contract_path=contract,
-        compare_models=True,
-    )
     try:
-        results = runner.run(list(CHECK_MODULES), context)
+        results = run_guard(folder, contract_path=contract, compare_models=True, server=server)
     except GuardError as exc:
         raise CouldNotRun(f"the guard could not run on the new baseline: {exc}") from None
-    finally:
-        context.close()
-    errors = [
-        f"[{f.rule}] {f.where}: {f.message}"
-        for result in results
-        for f in result.findings
-        if f.severity == Severity.ERROR
-    ]
+    errors = error_lines(results)
     if errors:
         raise RebaselineError("the guard rejects the new baseline", errors)
     return tuple((r.check, r.ok, r.duration_s) for r in results)

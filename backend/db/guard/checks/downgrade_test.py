@@ -22,6 +22,7 @@ from alembic.script import Script, ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from backend.db import schema_contract
+from backend.db.guard.checks import NO_HANDOFF, Handoff, HeadDatabase, Outcome
 from backend.db.guard.checks.revision_findings import (
     function_line,
     load_scripts,
@@ -52,21 +53,26 @@ DROP_HINTS = {
 }
 
 
-def run(context: GuardContext) -> list[Finding]:
-    """Full cycle (upgrade, downgrade base, upgrade) and the stairway; see the module docstring."""
+def run(context: GuardContext, handoff: Handoff = NO_HANDOFF) -> Outcome:
+    """Full cycle (upgrade, downgrade base, upgrade) and the stairway; see the module docstring.
+
+    ``handoff.received`` is dry-run's database at head (a :class:`HeadDatabase`), when it ran
+    first in this run: the cycle starts from there.
+    """
     scripts = load_scripts(context)
     if isinstance(scripts, Finding):
-        return [scripts]
-    shared = context.head_database
+        return Outcome([scripts])
+    shared: HeadDatabase | None = handoff.received
     if shared is not None:
-        context.head_database = None  # the cycle changes it: nobody else may take it as at head
         with scratch_connection(shared.url) as connection:
             context.steps.append(("reused dry-run's database at head", 0.0))
-            return _full_cycle_then_stairway(
-                context, scripts, connection, (shared.empty, shared.at_head)
+            return Outcome(
+                _full_cycle_then_stairway(
+                    context, scripts, connection, (shared.empty, shared.at_head)
+                )
             )
     with _database(context, "downgrade") as connection:
-        return _full_cycle_then_stairway(context, scripts, connection)
+        return Outcome(_full_cycle_then_stairway(context, scripts, connection))
 
 
 @contextmanager
@@ -96,13 +102,13 @@ def _full_cycle_then_stairway(
             try:
                 stepper.upgrade("heads")
             except MigrationFailed as failure:
-                return [migration_failure(context, registry.UPGRADE_FAILS, failure)]
+                return [migration_failure(registry.UPGRADE_FAILS, failure)]
         at_head = schema_contract.snapshot(connection)
     with context.step("downgrade to base"):
         try:
             stepper.downgrade("base")
         except MigrationFailed as failure:
-            return [migration_failure(context, registry.DOWNGRADE_FAILS, failure)]
+            return [migration_failure(registry.DOWNGRADE_FAILS, failure)]
     leftovers = _leftovers(schema_contract.snapshot(connection), empty)
     revisions = topological_order(scripts)
     if not leftovers and len(revisions) == 1:
@@ -134,7 +140,7 @@ def _full_cycle_then_stairway(
                 context, scripts, at_head, schema_contract.snapshot(connection)
             )
         except MigrationFailed as failure:
-            findings.append(migration_failure(context, registry.UPGRADE_IS_REPEATABLE, failure))
+            findings.append(migration_failure(registry.UPGRADE_IS_REPEATABLE, failure))
     with _database(context, "stairway") as clean, context.step("stairway"):
         findings += _stairway(context, revisions, Stepper(scripts, clean))
     return findings

@@ -20,6 +20,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.script import ScriptDirectory
 
 from backend.db import schema_contract
+from backend.db.guard.checks import NO_HANDOFF, Handoff, HeadDatabase, Outcome
 from backend.db.guard.checks.model_drift import (
     describe_diff,
     diff_subject,
@@ -29,7 +30,7 @@ from backend.db.guard.checks.model_drift import (
     model_location,
 )
 from backend.db.guard.checks.revision_findings import load_scripts, migration_failure
-from backend.db.guard.context import GuardContext, HeadDatabase
+from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding, error
 from backend.db.migrator.failure import MigrationFailed, first_line
 from backend.db.migrator.stepper import Stepper
@@ -38,11 +39,15 @@ from backend.db.session import scratch_connection
 SLOWEST_SHOWN = 3
 
 
-def run(context: GuardContext) -> list[Finding]:
-    """Upgrade a fresh database to head and check where it ends up; see the module docstring."""
+def run(context: GuardContext, handoff: Handoff = NO_HANDOFF) -> Outcome:
+    """Upgrade a fresh database to head and check where it ends up; see the module docstring.
+
+    With ``handoff.wanted`` (downgrade-test runs after it), the database is left at head and
+    handed on as a :class:`HeadDatabase`.
+    """
     scripts = load_scripts(context)
     if isinstance(scripts, Finding):
-        return [scripts]
+        return Outcome([scripts])
     heads = scripts.get_heads()
     if len(heads) > 1:
         context.notes.append(f"{len(heads)} heads: upgraded to all of them (heads)")
@@ -52,22 +57,22 @@ def run(context: GuardContext) -> list[Finding]:
     with context.step("create database"):
         url = server.fresh_database("dryrun")
     with scratch_connection(url) as connection:
-        findings = _check_database(context, scripts, connection, heads, url)
+        findings, head = _check_database(context, scripts, connection, heads, url, handoff.wanted)
     with context.step("generate offline SQL"):
         findings += _check_offline_sql(context)
-    return findings
+    return Outcome(findings, head)
 
 
 def _check_database(
-    context, scripts: ScriptDirectory, connection, heads, url: sa.URL
-) -> list[Finding]:
+    context, scripts: ScriptDirectory, connection, heads, url: sa.URL, leave_at_head: bool
+) -> tuple[list[Finding], HeadDatabase | None]:
     stepper = Stepper(scripts, connection)
-    empty = schema_contract.snapshot(connection) if context.share_head_database else None
+    empty = schema_contract.snapshot(connection) if leave_at_head else None
     with context.step(f"upgrade to head ({len(list(scripts.walk_revisions()))} revisions)"):
         try:
             applied = stepper.upgrade("heads")
         except MigrationFailed as failure:
-            return [migration_failure(context, "upgrade-fails", failure)]
+            return [migration_failure("upgrade-fails", failure)], None
     slowest = sorted(applied, key=lambda step: step.duration_s, reverse=True)[:SLOWEST_SHOWN]
     if slowest:
         context.notes.append(
@@ -76,7 +81,7 @@ def _check_database(
         )
 
     findings = _check_reaches_head(context, scripts, stepper, heads)
-    at_head = None
+    at_head = head = None
     reached_head = not findings
     if context.contract_path is None:
         context.notes.append("schema contract: skipped (foreign versions folder; see --contract)")
@@ -86,15 +91,13 @@ def _check_database(
             findings += _check_contract(context, at_head)
     if empty is not None and reached_head:
         # At head, and the models comparison below only reads: downgrade-test starts here.
-        context.head_database = HeadDatabase(
-            url, at_head or schema_contract.snapshot(connection), empty
-        )
+        head = HeadDatabase(url, at_head or schema_contract.snapshot(connection), empty)
     if not context.compare_models:
         context.notes.append("model drift: skipped (foreign versions folder; see --compare-models)")
     else:
         with context.step("compare with the models"):
             findings += _check_model_drift(context, stepper)
-    return findings
+    return findings, head
 
 
 def _check_reaches_head(context, scripts, stepper: Stepper, heads) -> list[Finding]:

@@ -5,13 +5,14 @@ rules find undefined names before a deploy does.
 
 from __future__ import annotations
 
+from backend.db.guard.checks import NO_HANDOFF, Handoff, Outcome
 from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding
 from backend.db.guard.rules.lint import FILE_RULES, FOLDER_RULES, read_graph
 from backend.db.guard.rules.ruff_pyflakes import ruff_findings, start_ruff
 
 
-def run(context: GuardContext) -> list[Finding]:
+def run(context: GuardContext, handoff: Handoff = NO_HANDOFF) -> Outcome:
     """All lint findings for the versions folder (non-recursive: archives beside it are skipped)."""
     ruff = start_ruff(context.revision_files())  # runs while the ast rules work
     findings: list[Finding] = []
@@ -28,4 +29,4 @@ def run(context: GuardContext) -> list[Finding]:
             findings.extend(folder_rule(revisions, graph, context))
     with context.step("ruff (pyflakes rules)"):
         findings.extend(ruff_findings(ruff, context.display_path))
-    return findings
+    return Outcome(findings)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding, error
 from backend.db.guard.revision_source import parse_revision
-from backend.db.migrator.failure import MigrationFailed, first_line
+from backend.db.migrations_config import repo_relative
+from backend.db.migrator.failure import MigrationFailed, first_line, locate_in_folder
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
+
+    from backend.db.guard.context import GuardContext
 
 
 def load_scripts(context: GuardContext) -> ScriptDirectory | Finding:
@@ -23,16 +24,16 @@ def load_scripts(context: GuardContext) -> ScriptDirectory | Finding:
             scripts = context.scripts()
             scripts.get_heads()  # loads every revision file
         except Exception as exc:  # noqa: BLE001 - a revision file that does not load is a finding
-            return load_failure(context, exc)
+            return load_failure(context.versions_dir, exc)
     return scripts
 
 
-def load_failure(context: GuardContext, exc: BaseException) -> Finding:
+def load_failure(versions_dir: Path, exc: BaseException) -> Finding:
     """``revision-loads``: a revision file Alembic cannot import (syntax error, bad import)."""
-    path, line = _location(exc, context.versions_dir)
+    path, line = locate_in_folder(exc, versions_dir)
     return error(
         "revision-loads",
-        context.display_path(path) if path else context.display_path(context.versions_dir),
+        repo_relative(path or versions_dir),
         line,
         f"a revision file cannot be loaded ({first_line(exc)}); no migration can run",
         "fix the file so that `python -c 'import ast; ast.parse(open(FILE).read())'` and "
@@ -40,14 +41,14 @@ def load_failure(context: GuardContext, exc: BaseException) -> Finding:
     )
 
 
-def migration_failure(context: GuardContext, rule: str, failure: MigrationFailed) -> Finding:
+def migration_failure(rule: str, failure: MigrationFailed) -> Finding:
     """A revision whose upgrade() or downgrade() raised, pointing at the ``op.*`` call whose
     statement failed (at the function when no line of it ran) and quoting PostgreSQL's DETAIL."""
     location = failure.location
     direction = location.direction
     return error(
         rule,
-        context.display_path(location.path),
+        repo_relative(location.path),
         location.line or function_line(location.path, direction),
         f"{direction}() of revision {location.revision} fails: {location.error}",
         f"run `alembic {direction}` of this revision against a scratch database and fix the "
@@ -55,12 +56,12 @@ def migration_failure(context: GuardContext, rule: str, failure: MigrationFailed
     )
 
 
-def offline_failure(context: GuardContext, exc: BaseException) -> Finding:
+def offline_failure(versions_dir: Path, exc: BaseException) -> Finding:
     """``offline-sql-generates``: ``upgrade --sql`` fails, pointing at the revision that raised."""
-    path, line = _location(exc, context.versions_dir)
+    path, line = locate_in_folder(exc, versions_dir)
     return error(
         "offline-sql-generates",
-        context.display_path(path or context.versions_dir),
+        repo_relative(path or versions_dir),
         line,
         f"`alembic upgrade head --sql` fails: {first_line(exc)}; the release cannot be reviewed "
         "as SQL",
@@ -76,16 +77,3 @@ def function_line(path: str | Path, name: str) -> int | None:
     except (OSError, ValueError):  # unreadable, or a null byte ast refuses
         return None
     return function.lineno if function is not None else None
-
-
-def _location(exc: BaseException, versions_dir: Path) -> tuple[Path | None, int | None]:
-    """Where in the versions folder an exception comes from: a SyntaxError's file, else the
-    innermost traceback frame inside the folder."""
-    if isinstance(exc, SyntaxError) and exc.filename:
-        return Path(exc.filename), exc.lineno
-    found: tuple[Path | None, int | None] = (None, None)
-    for frame in traceback.extract_tb(exc.__traceback__):
-        path = Path(frame.filename)
-        if path.resolve().parent == versions_dir:
-            found = (path, frame.lineno)
-    return found

@@ -5,9 +5,11 @@ Python-level dangers; squawk weighs the lock risks of each revision after the ba
 
 from __future__ import annotations
 
-from backend.db.guard.context import GuardContext, caused_by_revisions, guard_failure
+from backend.db.guard.checks import NO_HANDOFF, Handoff, Outcome
+from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding
 from backend.db.guard.revision_source import RevisionSource
+from backend.db.guard.revisions import caused_by_revisions, guard_failure
 from backend.db.guard.rules.bandit_scan import bandit_findings
 from backend.db.guard.rules.security import SECURITY_RULES
 from backend.db.guard.rules.squawk_scan import revisions_after_base, squawk_findings
@@ -40,7 +42,7 @@ def _squawk(context: GuardContext) -> list[Finding]:
     return squawk_findings(later, offline.sql, context.display_path, offline.statements)
 
 
-def run(context: GuardContext) -> list[Finding]:
+def run(context: GuardContext, handoff: Handoff = NO_HANDOFF) -> Outcome:
     """All security findings for the versions folder.
 
     Offline SQL runs each upgrade() in Alembic's ``--sql`` mode, i.e. it executes the revisions'
@@ -63,7 +65,7 @@ def run(context: GuardContext) -> list[Finding]:
             context.notes.append("squawk skipped: bandit found Python the guard will not run")
         else:
             findings.extend(_squawk(context))
-    return findings
+    return Outcome(findings)
 
 
 def _revision_findings(revision: RevisionSource, shown: str) -> list[Finding]:

@@ -2,9 +2,9 @@
 
 A rebaselined database is adopted only when both hold: its ``alembic_version`` is exactly the old
 head(s) the baseline records (``record.replaces_heads``), and its live schema equals the schema
-contract of the new baseline. Then, in one transaction, ``alembic_version`` is set to the
-baseline and an audit row (action ``stamped``) is written. The incident prevented: a database
-stamped while it was behind (or hand-patched), which then misses columns that no revision will
+contract of the new baseline. Then, in one transaction, Alembic stamps the baseline
+(``stamp --purge``, through the kernel's Stepper) and an audit row (action ``stamped``) is
+written. The incident prevented: a database stamped while it was behind (or hand-patched), which then misses columns that no revision will
 ever create again. Stamp after catching up, never just stamp.
 """
 
@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
@@ -22,9 +21,9 @@ from backend.db.deploy import audit
 from backend.db.deploy.connection import current_heads
 from backend.db.deploy.errors import DeployError
 from backend.db.deploy.verify import compare_with_contract
-from backend.db.rebaseline.record import Rebaselined, read_record
+from backend.db.migrator.baseline_record import Rebaselined, read_record
+from backend.db.migrator.stepper import Stepper
 
-_VERSION_TABLE = sa.table("alembic_version", sa.column("version_num", sa.String(32)))
 _CATCH_UP = "stamp after catching up, never just stamp"
 
 
@@ -82,19 +81,20 @@ def adopt(
     if dry_run:
         return Adopted(record.baseline, current, dry_run=True)
     started = datetime.now(timezone.utc)
-    connection.execute(sa.delete(_VERSION_TABLE))
-    connection.execute(sa.insert(_VERSION_TABLE).values(version_num=record.baseline))
-    audit.ensure_table(connection)
-    audit.record(
-        connection,
-        record.baseline,
-        audit.file_checksum(scripts.get_revision(record.baseline).path),
-        "stamped",
-        started,
-        datetime.now(timezone.utc),
-        deployer,
-    )
-    connection.commit()
+
+    def audit_row() -> None:
+        audit.ensure_table(connection)
+        audit.record(
+            connection,
+            record.baseline,
+            audit.file_checksum(scripts.get_revision(record.baseline).path),
+            "stamped",
+            started,
+            datetime.now(timezone.utc),
+            deployer,
+        )
+
+    Stepper(scripts, connection).stamp(record.baseline, inside=audit_row)
     return Adopted(record.baseline, current)
 
 
