@@ -21,6 +21,9 @@ class Finding:
     line: int | None
     message: str
     hint: str
+    # Its kind among many alike findings of its rule ("constraints in the database but not
+    # expected"): the text report counts a long run of them by kind and shows a few of each.
+    group: str | None = None
 
     @property
     def where(self) -> str:
@@ -30,6 +33,8 @@ class Finding:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["severity"] = self.severity.value
+        if self.group is None:
+            del data["group"]
         return data
 
 
