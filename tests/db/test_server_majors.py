@@ -6,16 +6,12 @@ The session's server (16 by default) and a second embedded server of the other b
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from backend.db import schema_contract
 from backend.db.fresh_schema import migrated_snapshot
 from backend.db.migrations_config import SCHEMA_CONTRACT
-from backend.db.postgres import PostgresServer, majors
-from backend.db.postgres.embedded_server import VERSION_ENV
-from backend.db.postgres.provider import start_server
+from backend.db.postgres import PostgresServer
 from backend.db.session import scratch_connection
 
 # What renders differently between majors, if anything does: identity columns, serials and free
@@ -70,19 +66,6 @@ CREATE FUNCTION probe_label(a integer, b text DEFAULT 'q') RETURNS text
 """
 
 
-@pytest.fixture(scope="module")
-def other_major(pg_server: PostgresServer) -> Iterator[PostgresServer]:
-    """An embedded server of the bundled major the session's server is not."""
-    major = 16 if majors.major_of(pg_server.version) == 18 else 18
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv(VERSION_ENV, str(major))
-        server = start_server("embedded")  # the variable is read at start only
-    try:
-        yield server
-    finally:
-        server.close()
-
-
 def probe_snapshot(server: PostgresServer) -> schema_contract.Snapshot:
     url = server.fresh_database("probe")
     try:
@@ -99,9 +82,9 @@ def majors_of(*snapshots: schema_contract.Snapshot) -> set[int]:
 
 
 def test_the_baseline_contract_of_one_major_compares_clean_on_the_other(
-    pg_server: PostgresServer, other_major: PostgresServer
+    pg_server: PostgresServer, other_major_server: PostgresServer
 ) -> None:
-    here, there = migrated_snapshot(pg_server), migrated_snapshot(other_major)
+    here, there = migrated_snapshot(pg_server), migrated_snapshot(other_major_server)
     assert majors_of(here, there) == {16, 18}
     assert schema_contract.compare(there, here) == []
     assert schema_contract.compare(here, there) == []
@@ -112,9 +95,9 @@ def test_the_baseline_contract_of_one_major_compares_clean_on_the_other(
 
 
 def test_the_probe_schema_reads_the_same_on_both_majors(
-    pg_server: PostgresServer, other_major: PostgresServer
+    pg_server: PostgresServer, other_major_server: PostgresServer
 ) -> None:
-    here, there = probe_snapshot(pg_server), probe_snapshot(other_major)
+    here, there = probe_snapshot(pg_server), probe_snapshot(other_major_server)
     assert majors_of(here, there) == {16, 18}
     assert {**here, "server_major": 0} == {**there, "server_major": 0}
     assert here["tables"]["probe"]["name"] == {

@@ -259,7 +259,7 @@ def major_report(server_major: int, production: int | None) -> tuple[bool, str]:
     if server_major == production:
         return True, f"PostgreSQL {server_major}, production's major ({setting})"
     return False, (
-        f"the server runs PostgreSQL {server_major} but {setting} = {production}: the guard "
-        f"tested on {production}; if this server is production, set {setting} = {server_major} "
-        f"and test on it ({majors.how_to_test_on(server_major)})"
+        f"the server runs PostgreSQL {server_major} but {setting} = {production}, the major "
+        f"the guard is meant to test on; if this server is production, set it to "
+        f"{server_major} and run the guard on that major: {majors.how_to_test_on(server_major)}"
     )
