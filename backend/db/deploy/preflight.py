@@ -202,7 +202,8 @@ def version_key(version: str) -> tuple[int, ...]:
     while numbers and numbers[-1] == 0:
         numbers.pop()
     suffix = text[release.end() :] if release else text
-    return (*numbers, -1) if suffix else tuple(numbers)
+    # A last place below 0 for a prerelease, 0 for the release: 1.2beta1 < 1.2 < 1.2.1.
+    return (*numbers, -1 if suffix else 0)
 
 
 def check_extensions(
