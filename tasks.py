@@ -6,107 +6,57 @@ verification failed, 2 environment, pre-flight or connection failed.
 
 from __future__ import annotations
 
+import inspect
+
 from invoke import Collection, Exit, task
 
-from backend.db.deploy.options import DeployOptions  # a dataclass only: cheap to import
+# These two need only the standard library. Every other import of a task's library is inside
+# the task: the menu (`invoke --list`) loads in 0.1 s, a library costs up to a second
+# (SQLAlchemy, Alembic), and the guard's tasks need the `.[guard]` extra, which the deploy's
+# install (Cloud Build's `pip install .`) leaves out.
+from backend.db import extras
+from backend.db.deploy.options import OPTIONS, READ_OPTIONS, DeployOptions, Option
 
 COMPOSE = "docker compose -f infra/docker/docker-compose.yml"
 
-DEPLOY_HELP = {
-    "database-url": "default: DATABASE_URL, else DB_HOST/DB_PORT/DB_USER/DB_PASSWORD/DB_NAME",
-    "versions": "versions folder (default: the project's)",
-    "contract": "schema contract to verify against (default: the project's)",
-    "to": "target revision (default: head)",
-    "dry-run": "print pending revisions and their SQL; apply nothing",
-    "strict": "fail when an applied revision's file changed since it was applied",
-    "allow-downgrade": "allow --to below the current revision",
-    "json-logs": "one JSON object per line (Cloud Logging)",
-    "connect-attempts": "connection attempts (default 5)",
-    "connect-timeout": "total seconds for all connection attempts (default 30)",
-    "lock-wait": "seconds to wait for another deploy's lock (default 300)",
-    "lock-timeout": "PostgreSQL lock_timeout per statement (default 5s)",
-    "statement-timeout": "PostgreSQL statement_timeout (default 10min)",
-    "lock-retries": "re-runs of a revision that hit lock_timeout (default 0)",
-    "lock-retry-delay": "first pause in seconds before such a re-run, doubling (default 2)",
-    "debug": "show the traceback of an unexpected error",
-    "adopt-baseline": "after a rebaseline: stamp a database at the old head(s) whose schema "
-    "equals the contract onto the new baseline",
-}
-READ_HELP = {k: DEPLOY_HELP[k] for k in ("database-url", "versions", "contract", "json-logs")}
-DEFAULTS = DeployOptions()
+
+def _require_guard(command: str, scratch_url: str | None = None) -> None:
+    """Stop ``command`` with one line when the ``guard`` extra it needs is not installed (a
+    server of your own, ``scratch_url``, spares the extra's Docker or embedded PostgreSQL)."""
+    absent = [] if scratch_url else extras.missing("guard")
+    if absent:
+        raise Exit(f"{command}: {extras.GUARD_INSTALL} (missing {', '.join(absent)})", code=2)
 
 
-def _run_deploy(command: str, **options) -> None:
-    from backend.db.deploy.runner import run
+def _deploy_command(command: str, doc: str, options: tuple[Option, ...], **settings):
+    """A task running the deploy's ``command`` with ``options`` as its flags (typed defaults
+    let invoke turn ``--lock-retries 2`` into an int)."""
 
-    code = run(DeployOptions(command=command, **options))
-    if code:
-        raise Exit(code=code)  # the runner already printed the one-line reason
+    def body(c, **values):
+        from backend.db.deploy.runner import run
 
+        parsed = {o.field: o.parse(values[o.keyword]) for o in options if o.keyword in values}
+        code = run(DeployOptions(command=command, **parsed))
+        if code:
+            raise Exit(code=code)  # the runner already printed the one-line reason
 
-def _named(body, command: str, doc: str, help: dict, **options):
-    body.__doc__ = doc
-    body.__name__ = command
-    return task(body, name=command, help=help, **options)
+    body.__signature__ = inspect.Signature(
+        [inspect.Parameter("c", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+        + [
+            inspect.Parameter(o.keyword, inspect.Parameter.KEYWORD_ONLY, default=o.default)
+            for o in options
+        ]
+    )
+    body.__doc__, body.__name__ = doc, command
+    return task(body, name=command, help={o.flag: o.help for o in options}, **settings)
 
 
 def _deploy_task(command: str, doc: str):
-    # Typed defaults let invoke turn `--lock-retries 2` into an int.
-    def body(
-        c,
-        database_url=None,
-        versions=None,
-        contract=None,
-        to=None,
-        dry_run=False,
-        strict=False,
-        allow_downgrade=False,
-        json_logs=False,
-        connect_attempts=DEFAULTS.connect_attempts,
-        connect_timeout=DEFAULTS.connect_timeout,
-        lock_wait=DEFAULTS.lock_wait,
-        lock_timeout=DEFAULTS.lock_timeout,
-        statement_timeout=DEFAULTS.statement_timeout,
-        lock_retries=DEFAULTS.lock_retries,
-        lock_retry_delay=DEFAULTS.lock_retry_delay,
-        debug=False,
-        adopt_baseline=False,
-    ):
-        _run_deploy(
-            command,
-            database_url=database_url,
-            versions_dir=versions,
-            contract=contract,
-            target=to,
-            dry_run=dry_run,
-            strict=strict,
-            allow_downgrade=allow_downgrade,
-            json_logs=json_logs,
-            debug=debug,
-            connect_attempts=connect_attempts,
-            connect_timeout=connect_timeout,
-            lock_wait=lock_wait,
-            lock_timeout=lock_timeout,
-            statement_timeout=statement_timeout,
-            lock_retries=lock_retries,
-            lock_retry_delay=lock_retry_delay,
-            adopt_baseline=adopt_baseline,
-        )
-
-    return _named(body, command, doc, DEPLOY_HELP, auto_shortflags=False)
+    return _deploy_command(command, doc, OPTIONS, auto_shortflags=False)
 
 
 def _read_task(command: str, doc: str):
-    def body(c, database_url=None, versions=None, contract=None, json_logs=False):
-        _run_deploy(
-            command,
-            database_url=database_url,
-            versions_dir=versions,
-            contract=contract,
-            json_logs=json_logs,
-        )
-
-    return _named(body, command, doc, READ_HELP)
+    return _deploy_command(command, doc, READ_OPTIONS)
 
 
 deploy = _deploy_task(
@@ -133,6 +83,7 @@ history = _read_task("history", "Show the deploy audit trail (migration_audit), 
 )
 def revision(c, message, postgres="auto", database_url=None):
     """Autogenerate a revision against a fresh database at head, then lint and security-check it."""
+    _require_guard("revision")
     from backend.db.deploy.errors import DeployError
     from backend.db.deploy.revision import autogenerate
 
@@ -141,10 +92,8 @@ def revision(c, message, postgres="auto", database_url=None):
     except DeployError as exc:
         raise Exit(f"revision: {exc}", code=exc.exit_code) from None
     print(f"new revision: {path}")
-    try:
-        from backend.db.guard.cli import main as guard
-    except ImportError as exc:
-        raise Exit(f"revision written, but the migration guard is unavailable ({exc})", 2) from None
+    from backend.db.guard.cli import main as guard
+
     for check in ("lint", "security"):
         code = guard([check])
         if code:
@@ -159,6 +108,7 @@ def revision(c, message, postgres="auto", database_url=None):
 )
 def snapshot(c, postgres="auto", database_url=None):
     """Regenerate backend/db/schema_contract.json from a freshly migrated database."""
+    _require_guard("snapshot", database_url)
     from backend.db.fresh_schema import regenerate_contract
     from backend.db.postgres import ProviderError
     from backend.db.schema_contract import summary
@@ -223,6 +173,7 @@ def db_reset(c):
 )
 def rebaseline(c, message=None, rev_id=None, dry_run=False, postgres="auto", database_url=None):
     """Squash the migration history into one proven baseline and archive the old revisions."""
+    _require_guard("rebaseline")
     from backend.db.rebaseline.command import run
 
     code = run(message, rev_id, dry_run, postgres, database_url)

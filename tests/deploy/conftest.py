@@ -4,6 +4,7 @@ The rebaseline's adoption tests run the deploy CLI too and import these (``deplo
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,14 @@ from backend.db.session import scratch_connection
 CHAINS = Path(__file__).parent / "chains"
 GOOD = CHAINS / "good"
 FAILING_MIDDLE = CHAINS / "failing_middle"
+REPO = Path(__file__).resolve().parents[2]
 DB_ENV = ("DATABASE_URL", "DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD", "DB_NAME")
+
+
+# tasks.py lives at the repository root, outside any package.
+_spec = importlib.util.spec_from_file_location("tasks", REPO / "tasks.py")
+tasks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(tasks)
 
 
 @pytest.fixture(autouse=True)

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 from invoke import Exit, MockContext
 
-from .conftest import FAILING_MIDDLE, GOOD, current_revision
-
-# tasks.py lives at the repository root, outside any package.
-_spec = importlib.util.spec_from_file_location("tasks", Path(__file__).parents[2] / "tasks.py")
-tasks = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(tasks)
+from .conftest import FAILING_MIDDLE, GOOD, current_revision, tasks
 
 
 def test_deploy_task_migrates_and_fails_with_the_runners_code(db_url: str) -> None:

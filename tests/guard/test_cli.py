@@ -41,6 +41,63 @@ def test_missing_versions_folder_exits_2_with_one_line(tmp_path, capsys) -> None
     assert "versions folder not found" in one_line(capsys.readouterr().err)
 
 
+@pytest.mark.parametrize("check", ["lint", "dry-run", "downgrade-test", "security", "all"])
+def test_a_folder_without_revisions_exits_2_for_every_check(tmp_path, check, capsys) -> None:
+    (tmp_path / "__init__.py").write_text("")  # not a revision: Alembic skips it too
+    (tmp_path / "README.md").write_text("revisions go here\n")
+    assert main([check, "--versions", str(tmp_path)]) == 2
+    assert one_line(capsys.readouterr().err) == f"migration-guard: no revisions in {tmp_path}"
+
+
+def test_versions_naming_a_file_says_it_is_not_a_folder(capsys) -> None:
+    revision = next(CHAIN.glob("*.py"))
+    assert main(["lint", "--versions", str(revision)]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "not a folder" in line and str(revision) in line
+    assert "not found" not in line
+
+
+@pytest.mark.parametrize("where", ["parent is a file", "is a folder"])
+def test_an_output_that_cannot_be_written_exits_2_before_any_check(tmp_path, where, capsys) -> None:
+    (tmp_path / "taken").write_text("")
+    output = tmp_path / "taken" / "guard.json" if where == "parent is a file" else tmp_path
+    code = main(["lint", "--versions", str(CHAIN), "--format", "json", "--output", str(output)])
+    captured = capsys.readouterr()
+    assert code == 2
+    line = one_line(captured.err)
+    assert f"cannot write the report to {output}" in line
+    assert captured.out == ""  # no check ran: not even the text summary
+
+
+def test_a_contract_that_is_not_json_names_the_file_and_position(
+    tmp_path, server_args, capsys
+) -> None:
+    contract = tmp_path / "contract.json"
+    contract.write_text('{\n  "tables": {\n    oops\n}\n')
+    assert (
+        main(["dry-run", "--versions", str(CHAIN), "--contract", str(contract), *server_args]) == 2
+    )
+    line = one_line(capsys.readouterr().err)
+    assert str(contract) in line and "line 3 column 5" in line
+    assert "internal error" not in line
+
+
+@pytest.mark.parametrize("kind", ["missing", "a folder", "not an object"])
+def test_an_explicit_contract_that_is_no_contract_file_exits_2(
+    tmp_path, kind, server_args, capsys
+) -> None:
+    contract = tmp_path / "contract.json"
+    if kind == "a folder":
+        contract.mkdir()
+    elif kind == "not an object":
+        contract.write_text("[]\n")
+    assert (
+        main(["dry-run", "--versions", str(CHAIN), "--contract", str(contract), *server_args]) == 2
+    )
+    line = one_line(capsys.readouterr().err)
+    assert f"contract {contract}" in line or f"contract file not found: {contract}" in line
+
+
 def test_bad_format_is_an_argparse_error_exit_2(capsys) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["lint", "--format", "yaml"])

@@ -93,3 +93,77 @@ def test_autogenerate_differences_read_as_sentences() -> None:
         "column requirements.grade differs in nullable: the migrations give NULL allowed, "
         "the models say NOT NULL"
     )
+
+
+BASELINE = Path(__file__).resolve().parents[2] / "backend" / "db" / "migrations" / "versions"
+
+
+def baseline_plus(tmp_path: Path, upgrade_sql: str) -> Path:
+    """The project's baseline and one revision after it that runs ``upgrade_sql``."""
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    [baseline] = BASELINE.glob("*_initial_baseline_*.py")
+    (versions / baseline.name).write_text(baseline.read_text())
+    head = baseline.name.split("_", 1)[0]
+    (versions / "e1_enum_change.py").write_text(
+        "from alembic import op\n\n"
+        f'revision = "e1"\ndown_revision = "{head}"\n\n\n'
+        f"def upgrade():\n    op.execute({upgrade_sql!r})\n\n\n"
+        "def downgrade():\n    pass\n"
+    )
+    return versions
+
+
+def test_a_renamed_enum_label_is_model_drift_at_the_enum_declaration(
+    context_for, tmp_path: Path
+) -> None:
+    versions = baseline_plus(tmp_path, "ALTER TYPE trade_status RENAME VALUE 'cancelled' TO 'void'")
+    findings, _, _ = run(context_for(versions, compare_models=True))
+    assert {f.rule for f in findings} == {"no-model-drift"}
+    messages = [f.message for f in findings]
+    assert len(findings) == 2, messages
+    assert messages[0].startswith(
+        "enum trade_status: the models have label 'cancelled' that the database lacks"
+    )
+    assert messages[1].startswith(
+        "enum trade_status: the database has label 'void' that the models lack"
+    )
+    for finding in findings:
+        assert finding.path == "backend/modules/trade_desk/models.py"
+        declared = Path(finding.path).read_text().splitlines()[finding.line - 1]
+        assert declared.startswith("trade_status_enum = Enum(")
+    assert "ALTER TYPE trade_status ADD VALUE 'cancelled'" in findings[0].hint
+
+
+def test_an_extra_enum_label_in_the_database_is_model_drift(context_for, tmp_path: Path) -> None:
+    versions = baseline_plus(tmp_path, "ALTER TYPE kyc_status ADD VALUE 'suspended'")
+    findings, _, _ = run(context_for(versions, compare_models=True))
+    assert [f.message.split(";")[0] for f in findings] == [
+        "enum kyc_status: the database has label 'suspended' that the models lack"
+    ]
+    assert findings[0].path == "backend/modules/partners/models.py"
+
+
+def test_enum_differences_name_missing_types_extra_labels_and_order() -> None:
+    from backend.db.guard.checks.model_drift import enum_differences
+
+    live = {"grade": ["a", "b", "c"], "only_db": ["x"], "same": ["p", "q"]}
+    models = {"grade": ["a", "c", "b"], "only_models": ["y"], "same": ["p", "q"]}
+    drifts = {d.enum: d.message for d in enum_differences(live, models)}
+    assert drifts == {
+        "grade": "enum grade: the labels are in another order (database: a, b, c; models: a, "
+        "c, b); ORDER BY and comparisons on its columns follow the database's order",
+        "only_db": "enum only_db is created by the migrations but is not in the models",
+        "only_models": "enum only_models is in the models but no migration creates it",
+    }
+    [two] = enum_differences({"grade": ["a"]}, {"grade": ["a", "b", "c"]})
+    assert two.message.startswith("enum grade: the models have labels 'b', 'c' that")
+
+
+def test_the_models_enums_are_read_from_their_columns() -> None:
+    from backend.db.base import Base
+    from backend.db.guard.checks.model_drift import model_enums
+
+    enums = model_enums(Base.metadata)
+    assert enums["trade_status"][-2:] == ["cancelled", "disputed"]
+    assert len(enums) == 9

@@ -67,6 +67,108 @@ def test_a_noop_upgrade_needs_no_downgrade(tmp_path: Path) -> None:
     assert downgrade_findings(tmp_path, "    pass\n", upgrade_body="    pass\n") == []
 
 
+UPDATE_TRADES = "    op.execute(\"UPDATE trades SET status = 'open' WHERE status IS NULL\")\n"
+
+
+@pytest.mark.parametrize(
+    ("upgrade_body", "says"),
+    [
+        (ADD_COLUMN, "upgrade() adds column bales.lot; downgrade() is `pass`"),
+        (
+            ADD_COLUMN + '    op.create_index(op.f("ix_bales_lot"), "bales", ["lot"])\n',
+            "upgrade() adds column bales.lot and creates index ix_bales_lot on bales;",
+        ),
+        (
+            '    with op.batch_alter_table("bales") as batch_op:\n'
+            '        batch_op.alter_column("grade", nullable=False)\n',
+            "upgrade() alters column bales.grade;",
+        ),
+        (
+            UPDATE_TRADES + "    op.execute(\"CREATE TYPE colour AS ENUM ('white')\")\n",
+            "upgrade() runs UPDATE on trades and runs CREATE TYPE;",
+        ),
+        ('    op.execute("DROP TABLE lots")\n', "upgrade() runs DROP TABLE;"),
+    ],
+)
+def test_the_message_says_what_upgrade_does(tmp_path: Path, upgrade_body: str, says: str) -> None:
+    [finding] = downgrade_findings(tmp_path, "    pass\n", upgrade_body)
+    assert finding.rule == "require-real-downgrade" and says in finding.message
+    assert "leaves the new schema behind" in finding.message
+    assert "guard: irreversible <reason>" in finding.hint
+
+
+@pytest.mark.parametrize(
+    ("upgrade_body", "says"),
+    [
+        (UPDATE_TRADES, "upgrade() only changes data (runs UPDATE on trades)"),
+        (
+            '    op.bulk_insert(sa.table("grades", sa.column("code")), [{"code": "A"}])\n'
+            '    op.get_bind().execute(sa.text("DELETE FROM lots WHERE bales = 0"))\n',
+            "upgrade() only changes data (inserts rows into grades and runs DELETE on lots)",
+        ),
+        (
+            "    _backfill()\n\n\ndef _backfill():\n"
+            '    trades = sa.table("trades", sa.column("status"))\n'
+            '    op.execute(trades.update().values(status="open"))\n',
+            "upgrade() only changes data (runs UPDATE on trades)",
+        ),
+    ],
+)
+def test_a_data_only_upgrade_with_a_pass_downgrade_fails_and_names_the_marker(
+    tmp_path: Path, upgrade_body: str, says: str
+) -> None:
+    [finding] = downgrade_findings(tmp_path, "    pass\n", upgrade_body)
+    assert finding.rule == "require-real-downgrade" and finding.severity is Severity.ERROR
+    assert says in finding.message and "schema" not in finding.message
+    assert "`# guard: irreversible <reason>`" in finding.hint
+
+
+def test_a_declared_irreversible_data_migration_is_a_warning_with_its_reason(
+    tmp_path: Path,
+) -> None:
+    [finding] = downgrade_findings(
+        tmp_path,
+        "    # guard: irreversible the old statuses were never stored\n    pass\n",
+        UPDATE_TRADES,
+    )
+    assert (finding.rule, finding.severity) == ("declared-irreversible", Severity.WARNING)
+    assert "the old statuses were never stored" in finding.message
+    assert finding.line == 11  # the marker's line inside downgrade(), not its def (10)
+
+
+def test_the_irreversible_marker_needs_a_reason(tmp_path: Path) -> None:
+    [finding] = downgrade_findings(tmp_path, "    pass  # guard: irreversible\n", UPDATE_TRADES)
+    assert (finding.rule, finding.severity) == ("require-real-downgrade", Severity.ERROR)
+    assert "gives no reason" in finding.message and finding.line == 11
+
+
+def test_the_irreversible_marker_does_not_excuse_a_schema_change_left_behind(
+    tmp_path: Path,
+) -> None:
+    [finding] = downgrade_findings(tmp_path, "    pass  # guard: irreversible data is lost\n")
+    assert finding.rule == "require-real-downgrade" and finding.severity is Severity.ERROR
+    assert "although it is declared irreversible" in finding.message
+
+
+def test_the_marker_counts_only_in_downgrade_and_only_as_a_comment(tmp_path: Path) -> None:
+    in_upgrade = UPDATE_TRADES + "    # guard: irreversible written in the wrong function\n"
+    assert rule_ids(downgrade_findings(tmp_path, "    pass\n", in_upgrade)) == [
+        "require-real-downgrade"
+    ]
+    in_string = '    """guard: irreversible in a docstring"""\n'
+    assert rule_ids(downgrade_findings(tmp_path, in_string, UPDATE_TRADES)) == [
+        "require-real-downgrade"
+    ]
+
+
+def test_a_real_downgrade_of_a_lossy_revision_may_declare_it_irreversible(tmp_path: Path) -> None:
+    findings = downgrade_findings(
+        tmp_path,
+        '    op.drop_column("bales", "lot")  # guard: irreversible lots typed later are lost\n',
+    )
+    assert [(f.rule, f.severity) for f in findings] == [("declared-irreversible", Severity.WARNING)]
+
+
 def test_a_missing_upgrade_or_downgrade_fails(tmp_path: Path) -> None:
     path = write_revision(tmp_path, "b2", f"def upgrade():\n{ADD_COLUMN}")
     findings = list(require_real_downgrade(parse_revision(path), "b2_change.py"))

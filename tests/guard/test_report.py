@@ -5,10 +5,23 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import urlparse
+
+import jsonschema
 
 from backend.db.guard import report
-from backend.db.guard.findings import CheckResult, error, warning
-from backend.db.guard.report import github
+from backend.db.guard.findings import CheckResult, Severity, error, finding, warning
+from backend.db.guard.report import github, junit, sarif
+from backend.db.guard.rules import registry
+from backend.db.guard.rules.registry import RULES
+
+ROOT = Path(__file__).resolve().parents[2]
+SARIF_SHAPE = json.loads((Path(__file__).parent / "sarif-2.1.0-subset.schema.json").read_text())
+ACTIONS = {
+    "GITHUB_SERVER_URL": "https://github.com",
+    "GITHUB_REPOSITORY": "cotton/erp",
+    "GITHUB_SHA": "0123abc",
+}
 
 FAILED = CheckResult(
     check="downgrade-test",
@@ -20,12 +33,13 @@ FAILED = CheckResult(
             "downgrade to base leaves enum cotton_grade behind, 100% sure: a, b",
             "drop it in downgrade()",
         ),
-        warning(
-            "unused-import",
+        finding(
+            "ruff-F401",
             "versions/a1.py",
             None,
             "sqlalchemy is imported but unused",
             "remove it",
+            severity=Severity.WARNING,
         ),
     ],
     duration_s=1.5,
@@ -61,25 +75,87 @@ def test_junit_has_a_suite_per_check_and_a_failure_per_error() -> None:
     assert failed.get("tests") == "2" and failed.get("failures") == "1"
     failures = list(failed.iter("failure"))
     assert len(failures) == 1 and failures[0].get("type") == "enum-left-behind"
-    assert "drop it in downgrade()" in failures[0].text
     assert root.get("failures") == "1"
 
 
-def test_sarif_lists_rules_with_help_and_results_with_locations() -> None:
-    sarif = json.loads(report.render("sarif", [PASSED, FAILED], [], as_list=True))
-    assert sarif["version"] == "2.1.0"
-    run = sarif["runs"][0]
+def test_junit_names_are_unique_and_a_failure_carries_message_and_hint() -> None:
+    """Two single-head findings on one line (one per head file would be normal; the same place
+    twice must still give two testcases) and a third elsewhere."""
+    head = ("versions/b2.py", 1, "the folder has 2 heads", "Join them with `alembic merge heads`.")
+    result = CheckResult(
+        check="lint",
+        findings=[
+            error(registry.SINGLE_HEAD, *head),
+            error(registry.SINGLE_HEAD, *head),
+            error(registry.SINGLE_HEAD, "versions/c3.py", 1, "the folder has 2 heads", "merge"),
+        ],
+    )
+    suite = ET.fromstring(junit.render([result])).find("testsuite")
+    names = [case.get("name") for case in suite.iter("testcase")]
+    assert names == [
+        "single-head @ versions/b2.py:1",
+        "single-head @ versions/b2.py:1 #2",
+        "single-head @ versions/c3.py:1",
+    ]
+    failure = suite.find("testcase/failure")
+    assert failure.get("message") == "the folder has 2 heads"
+    assert "hint: Join them with `alembic merge heads`." in failure.text
+
+
+def _sarif(results, environ=ACTIONS) -> dict:
+    return json.loads(sarif.render(results, environ))
+
+
+def test_sarif_matches_the_sarif_2_1_0_shape() -> None:
+    jsonschema.Draft7Validator.check_schema(SARIF_SHAPE)
+    for results in ([PASSED, FAILED], [PASSED], []):
+        jsonschema.Draft7Validator(SARIF_SHAPE).validate(_sarif(results))
+    broken = _sarif([FAILED])
+    broken["runs"][0]["tool"]["driver"]["rules"][0]["shortDescripton"] = {"text": "typo"}
+    assert not jsonschema.Draft7Validator(SARIF_SHAPE).is_valid(broken)
+
+
+def test_sarif_lists_the_registry_rules_with_their_own_summaries() -> None:
+    run = _sarif([PASSED, FAILED])["runs"][0]
     rules = run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == ["enum-left-behind", "unused-import"]
-    assert rules[0]["help"]["text"] == "drop it in downgrade()"
+    concrete = [rule.id for rule in RULES if not rule.family]
+    ids = [r["id"] for r in rules]
+    assert [i for i in ids if i in concrete] == concrete  # every rule, in the registry's order
+    assert [i for i in ids if i not in concrete] == ["ruff-F401"]  # a family: ids with results
+    by_id = {r["id"]: r for r in rules}
+    leftover = by_id["enum-left-behind"]
+    assert leftover["shortDescription"]["text"] == registry.ENUM_LEFT_BEHIND.summary
+    assert leftover["fullDescription"]["text"].startswith(registry.ENUM_LEFT_BEHIND.summary)
+    assert "cotton_grade" not in json.dumps(leftover)  # not the first finding's message
+    assert by_id["ruff-F401"]["shortDescription"]["text"] == registry.RUFF.summary
+    assert by_id["ruff-F401"]["defaultConfiguration"]["level"] == "error"  # the family's
+    assert by_id["sql-unparseable"]["defaultConfiguration"]["level"] == "warning"
+
+
+def test_sarif_results_point_at_their_rule_and_location() -> None:
+    run = _sarif([PASSED, FAILED])["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
     first, second = run["results"]
     assert first["ruleId"] == "enum-left-behind" and first["level"] == "error"
-    assert first["ruleIndex"] == 0
+    assert rules[first["ruleIndex"]]["id"] == "enum-left-behind"
+    assert rules[second["ruleIndex"]]["id"] == "ruff-F401" and second["level"] == "warning"
+    assert "Fix: drop it in downgrade()" in first["message"]["text"]
     location = first["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "backend/db/migrations/versions/b2_lots.py"
     assert location["region"]["startLine"] == 24
-    assert second["level"] == "warning"
     assert "region" not in second["locations"][0]["physicalLocation"]  # no line: no region
+
+
+def test_sarif_uris_are_absolute_on_actions_and_off() -> None:
+    on_actions = _sarif([FAILED])["runs"][0]["tool"]["driver"]
+    guide = "https://github.com/cotton/erp/blob/0123abc/DATABASE_MIGRATION_GUIDE.md"
+    assert on_actions["informationUri"] == guide
+    assert on_actions["rules"][0]["helpUri"] == f"{guide}#revision-compiles"
+    local = _sarif([FAILED], environ={})["runs"][0]["tool"]["driver"]
+    assert local["informationUri"] == (ROOT / "DATABASE_MIGRATION_GUIDE.md").as_uri()
+    for uri in [local["informationUri"], *(r["helpUri"] for r in local["rules"])]:
+        parsed = urlparse(uri)
+        assert parsed.scheme in ("https", "file") and parsed.path.startswith("/"), uri
 
 
 def test_github_annotations_escape_their_data() -> None:
@@ -125,21 +201,35 @@ def github_anchor(heading: str) -> str:
 
 
 def test_sarif_help_links_land_on_a_heading_of_the_guide() -> None:
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-
-    from backend.db.guard.report.sarif import guide_anchor
-
-    guide = (Path(__file__).resolve().parents[2] / "DATABASE_MIGRATION_GUIDE.md").read_text()
+    guide = (ROOT / "DATABASE_MIGRATION_GUIDE.md").read_text(encoding="utf-8")
     anchors = {
         github_anchor(line.lstrip("#")) for line in guide.splitlines() if line.startswith("#")
     }
-    scenarios = Path(__file__).resolve().parents[1] / "scenarios"
-    rules = {"ruff-F821", "bandit-B404", "squawk-require-concurrent-index-creation"}
-    for expected in scenarios.glob("*/*/expected.toml"):
-        data = tomllib.loads(expected.read_text())
-        rules |= set(data.get("rules", [])) | set(data.get("warnings", []))
-    missing = sorted(rule for rule in rules if guide_anchor(rule) not in anchors)
+    tools = CheckResult(
+        check="security",
+        findings=[
+            error("bandit-B404", "versions/a1.py", 2, "subprocess", "remove it"),
+            warning("squawk-ban-drop-column", "versions/a1.py", None, "drop", "expand"),
+        ],
+    )
+    rules = _sarif([FAILED, tools])["runs"][0]["tool"]["driver"]["rules"]
+    assert {"bandit-B404", "squawk-ban-drop-column"} <= {r["id"] for r in rules}
+    missing = sorted(r["id"] for r in rules if r["helpUri"].split("#", 1)[1] not in anchors)
     assert missing == []
+
+
+def test_github_annotations_carry_file_and_line_of_every_finding() -> None:
+    findings = [
+        error(registry.SINGLE_HEAD, "versions/b2.py", 1, "two heads", "merge"),
+        error("bandit-B602", "versions/c3.py", 17, "shell=True", "remove it"),
+        error(registry.UPGRADE_IS_REPEATABLE, "versions", None, "differs", "undo exactly"),
+        warning("squawk-ban-drop-column", "versions/d4, old.py", None, "drop", "expand"),
+    ]
+    result = CheckResult(check="all", findings=findings)
+    lines = github.annotations([result]).splitlines()
+    assert len(lines) == len(findings)
+    for line, made in zip(lines, findings, strict=True):
+        command = line.split("::")[1]  # "error file=...,line=...,title=..."
+        properties = dict(p.split("=", 1) for p in command.split(" ", 1)[1].split(","))
+        assert properties["file"] == made.path.replace(",", "%2C")
+        assert properties.get("line") == (str(made.line) if made.line else None)

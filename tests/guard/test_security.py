@@ -9,13 +9,18 @@ from pathlib import Path
 import pytest
 
 from backend.db.guard.checks import security
+from backend.db.guard.cli import main
 from backend.db.guard.context import GuardContext
+from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import Finding, Severity
 from backend.db.guard.revision_source import parse_revision
 from backend.db.guard.rules.security import SECURITY_RULES
 from backend.db.guard.rules.squawk_scan import EXCLUDED_RULES, split_by_revision
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios" / "security"
+# base + a CREATE INDEX: squawk needs the chain's offline SQL.
+TWO_REVISIONS = SCENARIOS / "pass_dblink" / "versions"
+READS_ROWS = SCENARIOS.parent / "dry_run" / "fail_offline_sql" / "versions"
 
 HEADER = """\
 import sqlalchemy as sa
@@ -25,6 +30,14 @@ revision = "b2"
 down_revision = "a1"
 """
 HEADER_LINES = HEADER.count("\n")
+
+
+def base_revision(extra: str = "", body: str = "    pass\n") -> str:
+    """A base revision ``a1``: the header, ``extra`` lines, upgrade() with ``body``, downgrade()."""
+    header = HEADER.replace('revision = "b2"', 'revision = "a1"').replace(
+        'down_revision = "a1"', "down_revision = None"
+    )
+    return header + extra + f"\n\ndef upgrade():\n{body}\n\ndef downgrade():\n    pass\n"
 
 
 def revision_findings(tmp_path: Path, source: str) -> list[Finding]:
@@ -212,10 +225,7 @@ def test_drops_in_downgrade_pass(tmp_path: Path) -> None:
 
 
 def test_bandit_findings_are_errors_even_when_bandit_says_low(tmp_path: Path) -> None:
-    (tmp_path / "a1_base.py").write_text(
-        HEADER.replace('"b2"', '"a1"').replace('"a1"\n', "None\n", 1)
-        + "import subprocess\n\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n"
-    )
+    (tmp_path / "a1_base.py").write_text(base_revision("import subprocess\n"))
     context = GuardContext(versions_dir=tmp_path)
     findings = security.run(context)
     assert [(f.rule, f.severity, f.line) for f in findings] == [
@@ -224,9 +234,82 @@ def test_bandit_findings_are_errors_even_when_bandit_says_low(tmp_path: Path) ->
     assert any("squawk skipped" in note for note in context.notes)
 
 
+def test_bandit_assert_is_a_warning_and_every_other_issue_stays_an_error(tmp_path: Path) -> None:
+    body = '    assert len(set(GRADES)) == len(GRADES), "duplicate grade"\n'
+    (tmp_path / "a1_base.py").write_text(
+        base_revision('import pickle\n\nGRADES = ("A", "B")\n', body)
+    )
+    findings = security.run(GuardContext(versions_dir=tmp_path))
+    found = {(f.rule, f.severity) for f in findings}
+    assert ("bandit-B101", Severity.WARNING) in found
+    assert ("bandit-B403", Severity.ERROR) in found  # pickle: still an error
+    assert all(f.severity is Severity.ERROR for f in findings if f.rule != "bandit-B101")
+    assert "python -O" in next(f for f in findings if f.rule == "bandit-B101").message
+
+
+@pytest.mark.parametrize(
+    ("base_down", "header", "module_code", "raised"),
+    [
+        ("None", HEADER, "import not_a_module_of_this_project\n", "ModuleNotFoundError"),
+        ("None", HEADER, "GRADES = undefined_name\n", "NameError"),
+        # Alembic itself rejects the header (a TypeError inside Alembic, no revision frame).
+        ("None", HEADER.replace('"b2"', "None"), "", "TypeError"),
+        # a1 -> c3 -> a1: Alembic finds the cycle while walking the graph.
+        ('"c3"', HEADER.replace('"b2"', '"c3"'), "", "CommandError"),
+    ],
+    ids=["missing-module", "module-error", "bad-header", "cycle"],
+)
+def test_a_revision_that_does_not_load_skips_squawk_with_a_note(
+    tmp_path: Path, base_down: str, header: str, module_code: str, raised: str
+) -> None:
+    base = base_revision().replace("down_revision = None", f"down_revision = {base_down}")
+    (tmp_path / "a1_base.py").write_text(base)
+    (tmp_path / "b2_change.py").write_text(header + module_code + "\n\ndef upgrade():\n    pass\n")
+    context = GuardContext(versions_dir=tmp_path)
+    security.run(context)  # no GuardError: lint and dry-run report revision-loads
+    assert f"squawk skipped: a revision does not load ({raised})" in context.notes
+
+
+def test_a_revision_whose_offline_sql_fails_skips_squawk_with_a_note() -> None:
+    context = GuardContext(versions_dir=READS_ROWS)  # dry-run reports offline-sql-generates
+    security.run(context)
+    assert any(
+        note.startswith("squawk skipped: offline SQL not generated") for note in context.notes
+    ), context.notes
+
+
+def test_a_guard_failure_making_the_offline_sql_is_a_guard_error(monkeypatch) -> None:
+    def broken(scripts, target="heads"):
+        raise RuntimeError("the guard's own bug")
+
+    monkeypatch.setattr("backend.db.guard.stepping.offline_sql", broken)
+    with pytest.raises(GuardError, match="offline SQL.*RuntimeError: the guard's own bug"):
+        security.run(GuardContext(versions_dir=TWO_REVISIONS))
+
+
+def test_a_guard_failure_listing_the_revisions_is_a_guard_error(monkeypatch) -> None:
+    def broken(scripts):
+        raise KeyError("the guard's own bug")
+
+    monkeypatch.setattr(security, "revisions_after_base", broken)
+    with pytest.raises(GuardError, match="KeyError: .the guard's own bug"):
+        security.run(GuardContext(versions_dir=TWO_REVISIONS))
+
+
+@pytest.mark.parametrize("check", ["security", "all"])
+def test_a_guard_failure_exits_2_never_passes(check, admin_url_text, monkeypatch, capsys) -> None:
+    def broken(scripts, target="heads"):
+        raise RuntimeError("the guard's own bug")
+
+    monkeypatch.setattr("backend.db.guard.stepping.offline_sql", broken)
+    args = ["--versions", str(TWO_REVISIONS), "--postgres", "url", "--database-url", admin_url_text]
+    assert main([check, *args]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "RuntimeError: the guard's own bug" in err[0], err
+
+
 def test_squawk_warns_on_revisions_after_the_base_only() -> None:
-    folder = SCENARIOS / "pass_dblink" / "versions"  # base + a CREATE INDEX without CONCURRENTLY
-    findings = security.run(GuardContext(versions_dir=folder))
+    findings = security.run(GuardContext(versions_dir=TWO_REVISIONS))
     squawk = [f for f in findings if f.rule.startswith("squawk-")]
     assert "squawk-require-concurrent-index-creation" in {f.rule for f in squawk}
     assert all(f.severity is Severity.WARNING for f in squawk)

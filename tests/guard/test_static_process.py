@@ -84,3 +84,19 @@ def test_child_leaves_the_session_server_running(pg_server) -> None:
             assert connection.execute(sa.text("SELECT 1")).scalar_one() == 1
     finally:
         engine.dispose()
+
+
+def test_a_guard_failure_making_the_offline_sql_in_the_child_stops_the_parent(monkeypatch) -> None:
+    def broken(scripts, target="heads"):
+        raise RuntimeError("the guard's own bug")
+
+    monkeypatch.setattr("backend.db.guard.stepping.offline_sql", broken)
+    context = GuardContext(versions_dir=SCENARIOS / "security" / "pass_dblink" / "versions")
+    child = StaticProcess(lambda names, context: [], [], context, with_offline_sql=True)
+    try:
+        context.use_offline_sql(child.offline_sql)
+        # Never an offline-sql-generates finding blaming the revisions: the run stops (exit 2).
+        with pytest.raises(GuardError, match="offline SQL: RuntimeError: the guard's own bug"):
+            context.offline_sql()
+    finally:
+        child.kill()

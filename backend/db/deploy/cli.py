@@ -11,16 +11,15 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import IO
 
 from backend.db.deploy.errors import EXIT_ENVIRONMENT, EXIT_OK
-from backend.db.deploy.options import COMMANDS, DeployOptions
+from backend.db.deploy.options import COMMANDS, OPTIONS, DeployOptions
 from backend.db.deploy.runner import run
 
 
 def build_parser() -> argparse.ArgumentParser:
-    defaults = DeployOptions()
+    """The CLI's arguments: the command, then every row of :data:`OPTIONS`."""
     parser = argparse.ArgumentParser(
         prog="python -m backend.db.deploy",
         description="Migrate the database to head safely, verify it, and record the run. "
@@ -31,80 +30,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "command", nargs="?", default="deploy", choices=COMMANDS, help="default: deploy"
     )
-    parser.add_argument(
-        "--database-url",
-        help="default: DATABASE_URL, else DB_HOST/DB_PORT/DB_USER/DB_PASSWORD/DB_NAME",
-    )
-    parser.add_argument(
-        "--versions",
-        type=Path,
-        dest="versions_dir",
-        help="versions folder (default: the project's)",
-    )
-    parser.add_argument(
-        "--contract",
-        type=Path,
-        help="schema contract to verify against (default: the project's, for the project's folder only)",
-    )
-    parser.add_argument(
-        "--to", dest="target", metavar="REV", help="target revision (default: head)"
-    )
-    parser.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="print pending revisions and their SQL; apply nothing",
-    )
-    parser.add_argument(
-        "--strict", action="store_true", help="fail when an applied revision's file changed since"
-    )
-    parser.add_argument(
-        "--allow-downgrade", action="store_true", help="allow --to below the current revision"
-    )
-    parser.add_argument(
-        "--adopt-baseline",
-        action="store_true",
-        help="after a rebaseline: a database at the old head(s) whose schema equals the "
-        "contract is stamped to the new baseline (anything else exits 1)",
-    )
-    parser.add_argument(
-        "--json-logs", action="store_true", help="one JSON object per line (Cloud Logging)"
-    )
-    parser.add_argument(
-        "--debug", action="store_true", help="show the traceback of an unexpected error"
-    )
-    parser.add_argument("--connect-attempts", type=int, default=defaults.connect_attempts)
-    parser.add_argument(
-        "--connect-timeout",
-        type=float,
-        default=defaults.connect_timeout,
-        help="total seconds for all attempts",
-    )
-    parser.add_argument(
-        "--lock-wait",
-        type=float,
-        default=defaults.lock_wait,
-        help="seconds to wait for another deploy",
-    )
-    parser.add_argument(
-        "--lock-timeout", default=defaults.lock_timeout, help="PostgreSQL lock_timeout (e.g. 5s)"
-    )
-    parser.add_argument(
-        "--statement-timeout",
-        default=defaults.statement_timeout,
-        help="PostgreSQL statement_timeout (e.g. 10min)",
-    )
-    parser.add_argument(
-        "--lock-retries",
-        type=int,
-        default=defaults.lock_retries,
-        help="re-runs of a revision that hit lock_timeout",
-    )
-    parser.add_argument(
-        "--lock-retry-delay",
-        type=float,
-        default=defaults.lock_retry_delay,
-        help="first pause before such a re-run (doubles)",
-    )
+    for option in OPTIONS:
+        extra = (
+            {"action": "store_true"}
+            if option.type is bool
+            else {"type": option.type, "default": option.default, "metavar": option.metavar}
+        )
+        parser.add_argument(
+            f"--{option.flag}",
+            dest=option.field,
+            help=option.help.replace("%", "%%"),  # argparse formats help with %
+            **extra,
+        )
     return parser
 
 

@@ -20,7 +20,8 @@ from backend.db.guard import report, runner
 from backend.db.guard.checks import CHECK_MODULES
 from backend.db.guard.context import GuardContext
 from backend.db.guard.errors import EXIT_COULD_NOT_RUN, GuardError
-from backend.db.guard.report import github, text
+from backend.db.guard.inputs import check_report_path
+from backend.db.guard.report import github, rules, text
 from backend.db.postgres import POSTGRES_MODES
 from backend.db.urls import mask_text
 
@@ -36,7 +37,11 @@ def parser() -> argparse.ArgumentParser:
         description="Check Alembic migrations: lint, dry-run on a fresh PostgreSQL, downgrade "
         "test (full cycle and stairway) and security. Exit 0 passed, 1 findings, 2 could not run.",
     )
-    p.add_argument("check", choices=[*CHECK_MODULES, "all"], help="which check to run")
+    p.add_argument(
+        "check",
+        choices=[*CHECK_MODULES, "all", "rules"],
+        help="which check to run (rules: list every rule the guard reports)",
+    )
     p.add_argument(
         "--versions",
         type=Path,
@@ -76,11 +81,15 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the guard as the command line asks; return the exit code (tests call this)."""
     args = parser().parse_args(argv)
+    if args.check == "rules":
+        return _list_rules(args)
     names = list(CHECK_MODULES) if args.check == "all" else [args.check]
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     context = None
     try:
         with _sigterm_as_exit():
+            if args.output is not None:
+                check_report_path(args.output)  # before the checks, not after them
             context = GuardContext(
                 versions_dir=args.versions or GuardContext.versions_dir,
                 postgres=args.postgres,
@@ -124,6 +133,20 @@ def _emit(args, results, run_notes: list[str], as_list: bool) -> None:
             stream.write(github.annotations(results))
         github.append_summary(results)
     sys.stdout.flush()
+
+
+def _list_rules(args) -> int:
+    """``migration-guard rules [--format text|json] [--output FILE]``: the rule registry."""
+    try:
+        document = rules.render(args.format)
+    except ValueError as exc:
+        return _could_not_run(str(exc), args)
+    if args.output is not None:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(document)
+    else:
+        sys.stdout.write(document)
+    return EXIT_PASSED
 
 
 def _could_not_run(reason: str, args, code: int = EXIT_COULD_NOT_RUN) -> int:

@@ -10,8 +10,11 @@ the static checks' process before paying for Alembic and the models.
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 import time
+import traceback
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import Finding
+from backend.db.guard.inputs import check_versions_dir, read_contract, revision_files
 from backend.db.migrations_config import SCHEMA_CONTRACT, VERSIONS_DIR, repo_relative
 from backend.db.postgres import PostgresServer, ProviderError
 from backend.db.postgres.provider import start_server
@@ -40,7 +44,10 @@ class GuardContext:
     """One guard run. The Postgres server starts on first use and serves every check.
 
     ``contract_path`` and ``compare_models`` default to "only for the project's own folder": a
-    foreign versions folder has no contract and no models of its own.
+    foreign versions folder has no contract and no models of its own. A missing versions folder,
+    one without revisions, and a ``contract_path`` given but not readable as JSON raise
+    :class:`GuardError` here, before any check runs; the project's own contract, when missing,
+    is left to dry-run's ``schema-matches-contract`` finding.
     """
 
     versions_dir: Path = VERSIONS_DIR
@@ -62,17 +69,18 @@ class GuardContext:
     _sources: list[RevisionSource] | None = None
     _offline_sql: OfflineSql | None = None
     _offline_source: Callable[[], OfflineSql | None] | None = None
+    _contract: Snapshot | None = None
     # Set in the static checks' process: the server belongs to the parent alone.
     _server_forbidden: bool = False
 
     def __post_init__(self) -> None:
         self.versions_dir = Path(self.versions_dir).resolve()
-        if not self.versions_dir.is_dir():
-            raise GuardError(f"versions folder not found: {self.versions_dir}")
-        if self.contract_path is None and self.is_project:
-            self.contract_path = SCHEMA_CONTRACT
-        if self.contract_path is not None:
+        check_versions_dir(self.versions_dir)
+        if self.contract_path is not None:  # asked for: it must be a contract
             self.contract_path = Path(self.contract_path).resolve()
+            self._contract = read_contract(self.contract_path)
+        elif self.is_project:
+            self.contract_path = SCHEMA_CONTRACT.resolve()
         if self.compare_models is None:
             self.compare_models = self.is_project
         # Separate locks: loading the revisions must not wait for the server to start.
@@ -89,7 +97,14 @@ class GuardContext:
 
     def revision_files(self) -> list[Path]:
         """The revision files Alembic would load from the folder, in name order."""
-        return sorted(p for p in self.versions_dir.glob("*.py") if p.name != "__init__.py")
+        return revision_files(self.versions_dir)
+
+    def contract(self) -> Snapshot:
+        """The schema contract at ``contract_path``, read once; GuardError names the file and
+        the position when it is not JSON."""
+        if self._contract is None:
+            self._contract = read_contract(self.contract_path)
+        return self._contract
 
     def revision_sources(self) -> list[RevisionSource]:
         """Each revision file read with ``ast`` (never imported), parsed once per run for lint
@@ -126,13 +141,36 @@ class GuardContext:
         self._offline_source = source
 
     def _generate_offline_sql(self) -> OfflineSql:
+        """The offline SQL, or the finding of the revision that keeps it from being made; an
+        error that does not come from the revisions is the guard's own and raises GuardError."""
         from backend.db.guard.checks.revision_findings import offline_failure
         from backend.db.guard.stepping import offline_sql
 
-        try:
-            return OfflineSql(offline_sql(self.scripts(), "heads"))
-        except Exception as exc:  # noqa: BLE001 - any failure of a revision in --sql mode
+        def failure(exc: Exception, doing: str, while_loading: bool = False) -> OfflineSql:
+            if not caused_by_revisions(exc, self.versions_dir, while_loading):
+                raise guard_failure(doing, exc) from exc
             return OfflineSql(None, offline_failure(self, exc), type(exc).__name__)
+
+        scripts = self.scripts()  # the guard's configuration, no revision file read yet
+        try:
+            self.load_revisions()
+        except Exception as exc:  # noqa: BLE001 - judged by its cause
+            return failure(exc, "loading the revisions", while_loading=True)
+        try:
+            return OfflineSql(offline_sql(scripts, "heads"))
+        except Exception as exc:  # noqa: BLE001 - judged by its cause
+            return failure(exc, "generating the offline SQL")
+
+    def load_revisions(self) -> ScriptDirectory:
+        """:meth:`scripts` with every revision file imported and the graph walked, so that what
+        fails here is the folder's (see :func:`caused_by_revisions`, ``while_loading``)."""
+        scripts = self.scripts()
+        with warnings.catch_warnings():
+            # Alembic only warns about duplicate ids and missing down revisions; lint reports them.
+            warnings.simplefilter("ignore")
+            for _ in scripts.walk_revisions():
+                pass
+        return scripts
 
     def server(self) -> PostgresServer:
         """The run's Postgres server, started on first use; every thread gets the same one."""
@@ -237,6 +275,38 @@ class GuardContext:
             if self._server is not None and self._server is not self.lent_server:
                 self._server.close()
             self._server = None
+
+
+# Found without importing Alembic (see the module docstring).
+ALEMBIC_PACKAGE = Path(importlib.util.find_spec("alembic").origin).parent.resolve()
+
+
+def caused_by_revisions(
+    exc: BaseException, versions_dir: Path, while_loading: bool = False
+) -> bool:
+    """Whether an exception comes from the revision files, not from the guard.
+
+    It does when it was raised in a revision file (its module code or its upgrade()) or is a
+    syntax error in one; ``while_loading`` (Alembic importing the files and walking their
+    graph), also when Alembic itself raised it last: Alembic rejects a bad header
+    (``revision = None``: a TypeError in Alembic), a cycle or a missing down revision with no
+    revision frame in the traceback. Anything else is a bug of the guard, never a finding.
+    """
+    if isinstance(exc, SyntaxError) and exc.filename:
+        if Path(exc.filename).resolve().parent == versions_dir:
+            return True
+    frames = [Path(frame.filename) for frame in traceback.extract_tb(exc.__traceback__)]
+    if any(path.resolve().parent == versions_dir for path in frames):
+        return True
+    if not while_loading:
+        return False
+    innermost = next((path for path in reversed(frames) if not str(path).startswith("<")), None)
+    return innermost is not None and innermost.resolve().is_relative_to(ALEMBIC_PACKAGE)
+
+
+def guard_failure(doing: str, exc: BaseException) -> GuardError:
+    """The one-line error for an exception of the guard's own while ``doing`` something."""
+    return GuardError(f"internal error while {doing}: {type(exc).__name__}: {exc}")
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,40 @@
-"""What a check returns: findings (a problem plus an action) and the result of one check."""
+"""What a check returns: findings (a problem plus an action) and the result of one check.
+
+Every finding is made from a rule of the registry (``rules/registry.py``): ``error(rule, ...)``
+and ``warning(rule, ...)`` take the rule (or its id) and refuse a rule the registry does not hold
+or whose default severity is the other one; ``finding(..., severity=...)`` is the explicit
+override (ruff's unused-import warnings in an error family).
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+
+from backend.db.guard.rules.registry import Rule, Severity, UnknownRule, resolve
+
+__all__ = [
+    "CheckResult",
+    "Finding",
+    "Severity",
+    "UnknownRule",
+    "WrongSeverity",
+    "error",
+    "finding",
+    "warning",
+]
 
 
-class Severity(str, Enum):
-    ERROR = "error"  # fails the check (exit 1)
-    WARNING = "warning"  # reported, never fails the check
+class WrongSeverity(ValueError):
+    """A rule made with the severity it does not have by default, without saying so."""
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem: which rule, where, the risk in one sentence, and how to fix it."""
+    """One problem: which rule, where, the risk in one sentence, and how to fix it.
+
+    ``rule`` is the reported id (a tool's own id, e.g. ``bandit-B602``, within its family); it
+    must resolve in the registry, so a finding of an unregistered rule cannot exist.
+    """
 
     rule: str
     severity: Severity
@@ -24,6 +45,14 @@ class Finding:
     # Its kind among many alike findings of its rule ("constraints in the database but not
     # expected"): the text report counts a long run of them by kind and shows a few of each.
     group: str | None = None
+
+    def __post_init__(self) -> None:
+        resolve(self.rule)
+
+    @property
+    def registered(self) -> Rule:
+        """The registry's entry for this finding's rule (its family for a tool's id)."""
+        return resolve(self.rule)
 
     @property
     def where(self) -> str:
@@ -38,12 +67,51 @@ class Finding:
         return data
 
 
-def error(rule: str, path: str, line: int | None, message: str, hint: str) -> Finding:
-    return Finding(rule, Severity.ERROR, path, line, message, hint)
+def finding(
+    rule: Rule | str,
+    path: str,
+    line: int | None,
+    message: str,
+    hint: str,
+    *,
+    severity: Severity | None = None,
+) -> Finding:
+    """A finding of ``rule`` at its default severity, or at ``severity`` (an explicit override).
+
+    ``rule`` is a registry entry, or an id (a tool's id such as ``ruff-F821`` for a family);
+    UnknownRule when the registry does not hold it.
+    """
+    if isinstance(rule, Rule):
+        if rule.family:
+            raise UnknownRule(f"{rule.label} is a family: make its finding with the tool's id")
+        if resolve(rule.id) != rule:
+            raise UnknownRule(f"rule {rule.id!r} is not the registry's entry of that id")
+        rule_id = rule.id
+    else:
+        rule_id = rule
+    return Finding(rule_id, severity or resolve(rule_id).severity, path, line, message, hint)
 
 
-def warning(rule: str, path: str, line: int | None, message: str, hint: str) -> Finding:
-    return Finding(rule, Severity.WARNING, path, line, message, hint)
+def error(rule: Rule | str, path: str, line: int | None, message: str, hint: str) -> Finding:
+    """A finding of an error rule; WrongSeverity for a rule that is a warning by default."""
+    return _as(Severity.ERROR, rule, path, line, message, hint)
+
+
+def warning(rule: Rule | str, path: str, line: int | None, message: str, hint: str) -> Finding:
+    """A finding of a warning rule; WrongSeverity for a rule that is an error by default."""
+    return _as(Severity.WARNING, rule, path, line, message, hint)
+
+
+def _as(
+    severity: Severity, rule: Rule | str, path: str, line: int | None, message: str, hint: str
+) -> Finding:
+    made = finding(rule, path, line, message, hint)
+    if made.severity is not severity:
+        raise WrongSeverity(
+            f"rule {made.rule!r} is {made.severity.value} by default but made as "
+            f"{severity.value}; pass severity= to finding() to override it on purpose"
+        )
+    return made
 
 
 @dataclass

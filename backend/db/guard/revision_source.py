@@ -18,6 +18,8 @@ from pathlib import Path
 
 EXECUTE_METHODS = frozenset({"execute", "exec_driver_sql"})
 TEXT_FUNCTIONS = frozenset({"text"})
+# ``# guard: irreversible <reason>`` inside downgrade(): the data upgrade() changes cannot come back.
+IRREVERSIBLE = "guard: irreversible"
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,27 @@ class RevisionSource:
         except (tokenize.TokenError, SyntaxError):
             pass
         return found
+
+    def find_marker(self, marker: str, first: int, last: int) -> tuple[int, str] | None:
+        """The first comment on lines ``first``..``last`` that starts with ``# <marker>``: its
+        line and the reason written after the marker ("" for a bare marker); None when absent.
+
+        Markers are read from comments only, so a marker inside a SQL string does not count.
+        """
+        for line in range(first, last + 1):
+            comment = self.comments.get(line, "").lstrip("#").strip()
+            if comment.startswith(marker):
+                return line, comment[len(marker) :].strip()
+        return None
+
+    def irreversible_marker(self) -> tuple[int, str] | None:
+        """The line and reason of ``# guard: irreversible <reason>`` inside downgrade()."""
+        downgrade = self.function("downgrade")
+        if downgrade is None:
+            return None
+        return self.find_marker(
+            IRREVERSIBLE, downgrade.lineno, downgrade.end_lineno or downgrade.lineno
+        )
 
     def executed_sql(self) -> list[ExecutedSql]:
         """Every SQL string the revision sends to the database, in line order."""

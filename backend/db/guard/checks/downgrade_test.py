@@ -29,13 +29,14 @@ from backend.db.guard.checks.revision_findings import (
 )
 from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding, error
+from backend.db.guard.rules import registry
 from backend.db.guard.stepping import MigrationFailed, Stepper, first_line, topological_order
 from backend.db.schema_contract import Difference, Snapshot
 from backend.db.session import scratch_connection
 
 _AGAIN = "upgrade after its own downgrade"
-LEFTOVER_RULES = {"enum": "enum-left-behind", "table": "table-left-behind"}
-LEFTOVER_FALLBACK_RULE = "downgrade-leaves-nothing"
+LEFTOVER_RULES = {"enum": registry.ENUM_LEFT_BEHIND, "table": registry.TABLE_LEFT_BEHIND}
+LEFTOVER_FALLBACK_RULE = registry.DOWNGRADE_LEAVES_NOTHING
 # How a downgrade() drops each kind of object; the hint of a leftover finding quotes it.
 DROP_HINTS = {
     "table": "op.drop_table({name!r})",
@@ -93,13 +94,13 @@ def _full_cycle_then_stairway(
             try:
                 stepper.upgrade("heads")
             except MigrationFailed as failure:
-                return [migration_failure(context, "upgrade-fails", failure)]
+                return [migration_failure(context, registry.UPGRADE_FAILS, failure)]
         at_head = schema_contract.snapshot(connection)
     with context.step("downgrade to base"):
         try:
             stepper.downgrade("base")
         except MigrationFailed as failure:
-            return [migration_failure(context, "downgrade-fails", failure)]
+            return [migration_failure(context, registry.DOWNGRADE_FAILS, failure)]
     leftovers = _leftovers(schema_contract.snapshot(connection), empty)
     revisions = topological_order(scripts)
     if not leftovers and len(revisions) == 1:
@@ -131,7 +132,7 @@ def _full_cycle_then_stairway(
                 context, scripts, at_head, schema_contract.snapshot(connection)
             )
         except MigrationFailed as failure:
-            findings.append(migration_failure(context, "upgrade-is-repeatable", failure))
+            findings.append(migration_failure(context, registry.UPGRADE_IS_REPEATABLE, failure))
     with _database(context, "stairway") as clean, context.step("stairway"):
         findings += _stairway(context, revisions, Stepper(scripts, clean))
     return findings
@@ -208,19 +209,44 @@ def _creators(
 
 def _stairway(context: GuardContext, revisions: list[Script], stepper: Stepper) -> list[Finding]:
     """Up, down, up for each revision (``revisions`` in topological order); the first break is
-    reported."""
+    reported.
+
+    A revision declared ``# guard: irreversible <reason>`` is only upgraded: its downgrade keeps
+    the rows it changed by design, so upgrading it again would judge data, not the rollback
+    (seed rows inserted twice break their key). The full cycle still runs its downgrade().
+    """
     phases = (
         (True, "upgrade"),
         (False, "downgrade"),
         (True, _AGAIN),
     )
-    moves = [(script, is_upgrade) for script in revisions for is_upgrade, _ in phases]
+    irreversible = _declared_irreversible(context)
+    moves: list[tuple[Script, bool, str]] = []
+    for script in revisions:
+        walked = phases[:1] if script.revision in irreversible else phases
+        moves.extend((script, is_upgrade, phase) for is_upgrade, phase in walked)
+    skipped = [script.revision for script in revisions if script.revision in irreversible]
+    if skipped:
+        context.notes.append(
+            "stairway: declared irreversible, upgraded only: " + ", ".join(skipped)
+        )
     try:
-        stepper.walk(moves)
+        stepper.walk([(script, is_upgrade) for script, is_upgrade, _ in moves])
     except MigrationFailed as failure:
-        script, _ = moves[failure.index]
-        return [_stairway_finding(context, script, phases[failure.index % 3][1], failure)]
+        script, _, phase = moves[failure.index]
+        return [_stairway_finding(context, script, phase, failure)]
     return []
+
+
+def _declared_irreversible(context: GuardContext) -> set[str]:
+    """The revisions whose downgrade() carries ``# guard: irreversible <reason>`` (a bare marker
+    is lint's error and counts for nothing here)."""
+    found = set()
+    for source in context.revision_sources():
+        marker = source.irreversible_marker()
+        if marker is not None and marker[1] and source.revision is not None:
+            found.add(source.revision)
+    return found
 
 
 def _stairway_finding(
@@ -236,7 +262,7 @@ def _stairway_finding(
             "behind or drops something the upgrade does not re-create"
         )
     return error(
-        "stairway",
+        registry.STAIRWAY,
         context.display_path(script.path),
         function_line(script.path, "downgrade" if phase == "downgrade" else "upgrade"),
         f"stairway breaks at revision {script.revision}: {phase} fails: "
@@ -250,7 +276,7 @@ def _repeatability(
 ) -> list[Finding]:
     return [
         error(
-            "upgrade-is-repeatable",
+            registry.UPGRADE_IS_REPEATABLE,
             context.display_path(scripts.versions),
             None,
             f"after downgrade base and upgrade head again the schema differs: {difference}",

@@ -22,7 +22,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.script import ScriptDirectory
 
 from backend.db import schema_contract
-from backend.db.guard.checks.model_drift import describe_diff, diff_subject, model_location
+from backend.db.guard.checks.model_drift import (
+    describe_diff,
+    diff_subject,
+    enum_differences,
+    enum_location,
+    model_enums,
+    model_location,
+)
 from backend.db.guard.checks.revision_findings import load_scripts, migration_failure
 from backend.db.guard.context import GuardContext, HeadDatabase
 from backend.db.guard.findings import Finding, error
@@ -123,7 +130,7 @@ def _check_contract(context: GuardContext, live: schema_contract.Snapshot) -> li
                 "commit it",
             )
         ]
-    expected = schema_contract.load(context.contract_path)
+    expected = context.contract()  # GuardError naming the file and position if not JSON
     note = schema_contract.major_note(live, expected)
     if note:
         context.notes.append(note)
@@ -184,6 +191,19 @@ def _check_model_drift(context: GuardContext, stepper: Stepper) -> list[Finding]
                 describe_diff(diff),
                 "write a migration for it (`alembic revision --autogenerate -m ...`, then "
                 "review it), or change the model back",
+            )
+        )
+    # Autogenerate compares no enum labels: read them from the catalog (pg_enum, in order).
+    live = schema_contract.snapshot(stepper.migration_context.connection)["enums"]
+    for drift in enum_differences(live, model_enums(metadata)):
+        where = enum_location(metadata, drift.enum)
+        findings.append(
+            error(
+                "no-model-drift",
+                context.display_path(where[0]) if where else path,
+                where[1] if where else None,
+                drift.message,
+                drift.hint,
             )
         )
     return findings

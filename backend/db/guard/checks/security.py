@@ -5,10 +5,8 @@ Python-level dangers; squawk weighs the lock risks of each revision after the ba
 
 from __future__ import annotations
 
-import warnings
-
-from backend.db.guard.context import GuardContext
-from backend.db.guard.findings import Finding, error
+from backend.db.guard.context import GuardContext, caused_by_revisions, guard_failure
+from backend.db.guard.findings import Finding
 from backend.db.guard.revision_source import RevisionSource
 from backend.db.guard.rules.bandit_scan import bandit_findings
 from backend.db.guard.rules.security import SECURITY_RULES
@@ -17,17 +15,25 @@ from backend.db.guard.rules.squawk_scan import revisions_after_base, squawk_find
 
 def _squawk(context: GuardContext) -> list[Finding]:
     """Squawk needs the offline SQL (the run's one copy, shared with dry-run), which needs a
-    loadable graph; otherwise lint and dry-run report why."""
+    loadable graph. A revision that does not load, or whose upgrade() cannot run offline, skips
+    squawk with a note (lint and dry-run report it as ``revision-loads`` or
+    ``offline-sql-generates``); any other failure is the guard's and stops the run (exit 2):
+    a security check that passes without having looked would hide exactly what it is for."""
+    scripts = context.scripts()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            later = revisions_after_base(context.scripts())
-            if not later:
-                return []  # the base creates empty tables: nothing to weigh, no SQL needed
-            offline = context.offline_sql()
-    except Exception as exc:  # a chain Alembic cannot load
-        context.notes.append(f"squawk skipped: offline SQL not generated ({type(exc).__name__})")
+        context.load_revisions()
+    except Exception as exc:  # noqa: BLE001 - judged by its cause
+        if not caused_by_revisions(exc, context.versions_dir, while_loading=True):
+            raise guard_failure("loading the revisions for squawk", exc) from exc
+        context.notes.append(f"squawk skipped: a revision does not load ({type(exc).__name__})")
         return []
+    try:
+        later = revisions_after_base(scripts)
+    except Exception as exc:  # noqa: BLE001 - the folder loaded: this is the guard's own error
+        raise guard_failure("listing the revisions for squawk", exc) from exc
+    if not later:
+        return []  # the base creates empty tables: nothing to weigh, no SQL needed
+    offline = context.offline_sql()  # GuardError for a failure that is not the revisions'
     if offline.sql is None:
         context.notes.append(f"squawk skipped: offline SQL not generated ({offline.error_type})")
         return []
@@ -43,7 +49,12 @@ def run(context: GuardContext) -> list[Finding]:
     findings: list[Finding] = []
     with context.step("executed SQL rules"):
         for revision in context.revision_sources():
-            findings.extend(_revision_findings(revision, context.display_path(revision.path)))
+            shown = context.display_path(revision.path)
+            if revision.tree is None:
+                # lint owns revision-compiles; a file that does not compile executes no SQL.
+                context.notes.append(f"{shown} not inspected: it does not compile (see lint)")
+                continue
+            findings.extend(_revision_findings(revision, shown))
     with context.step("bandit"):
         python_dangers = bandit_findings(context.revision_files(), context.display_path)
         findings.extend(python_dangers)
@@ -56,16 +67,4 @@ def run(context: GuardContext) -> list[Finding]:
 
 
 def _revision_findings(revision: RevisionSource, shown: str) -> list[Finding]:
-    if revision.tree is None:
-        # A file the guard cannot read cannot be vouched for.
-        line = revision.syntax_error.lineno if revision.syntax_error else None
-        return [
-            error(
-                "revision-compiles",
-                shown,
-                line,
-                "the revision does not compile, so its SQL cannot be inspected",
-                "Fix the syntax error; then the security rules can read the file.",
-            )
-        ]
     return [finding for rule in SECURITY_RULES for finding in rule(revision, shown)]

@@ -2,13 +2,15 @@
 
 An error finding is a ``<failure>``; a warning is a passing testcase with the warning in
 ``<system-out>``; a check without findings gets one passing testcase so that it shows up at all.
+Testcase names are unique within a suite (``rule @ path:line``, numbered from ``#2`` when a rule
+fires twice at one place): CI tools key results by name and would merge or drop duplicates.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from backend.db.guard.findings import CheckResult, Severity
+from backend.db.guard.findings import CheckResult, Finding, Severity
 
 
 def render(results: list[CheckResult]) -> str:
@@ -29,12 +31,12 @@ def render(results: list[CheckResult]) -> str:
         )
         if not result.findings:
             ET.SubElement(suite, "testcase", classname=result.check, name="passed", time="0")
-        for finding in result.findings:
+        for finding, name in zip(result.findings, _case_names(result.findings), strict=True):
             case = ET.SubElement(
                 suite,
                 "testcase",
                 classname=f"{result.check}.{finding.rule}",
-                name=f"{finding.rule} {finding.where}",
+                name=name,
                 file=finding.path,
                 time="0",
             )
@@ -54,3 +56,18 @@ def render(results: list[CheckResult]) -> str:
     suites.set("time", f"{total_time:.3f}")
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _case_names(findings: list[Finding]) -> list[str]:
+    """``rule @ path:line`` per finding; a name already taken gets `` #2``, `` #3``, ..."""
+    taken: set[str] = set()
+    names = []
+    for finding in findings:
+        base = name = f"{finding.rule} @ {finding.where}"
+        number = 1
+        while name in taken:
+            number += 1
+            name = f"{base} #{number}"
+        taken.add(name)
+        names.append(name)
+    return names

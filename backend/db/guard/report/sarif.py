@@ -1,21 +1,50 @@
-"""SARIF 2.1.0 for GitHub code scanning: one run, its rules (with help text) and results."""
+"""SARIF 2.1.0 for GitHub code scanning: one run, the registry's rules and the results.
+
+``tool.driver.rules`` lists every rule of the registry, in its order, so code scanning knows each
+rule's summary and guide link before it ever fires; a tool family (``bandit-B``) is listed as the
+tool's ids that have results (``bandit-B602``), because a result's ``ruleId`` must equal its
+rule's ``id``. Descriptions are the rules' own summaries; the finding's message and hint go in
+the result.
+
+Links point at the guide's heading of each rule. SARIF wants absolute URIs there: under GitHub
+Actions the guide on the repository at the commit being checked (its headings match the rules
+of that commit), elsewhere the guide in this checkout as a ``file://`` URI.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
 
 from backend.db.guard.findings import CheckResult, Finding, Severity
+from backend.db.guard.rules.registry import RULES, Rule, resolve
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 GUIDE = "DATABASE_MIGRATION_GUIDE.md"
+CHECKOUT_GUIDE = Path(__file__).resolve().parents[4] / GUIDE
 
 
-def render(results: list[CheckResult]) -> str:
+def guide_uri(environ: Mapping[str, str] = os.environ) -> str:
+    """The guide's absolute URI: on the repository under Actions, else in this checkout."""
+    server, repository = environ.get("GITHUB_SERVER_URL"), environ.get("GITHUB_REPOSITORY")
+    if server and repository:
+        ref = environ.get("GITHUB_SHA") or "HEAD"
+        return f"{server.rstrip('/')}/{repository}/blob/{ref}/{GUIDE}"
+    return CHECKOUT_GUIDE.as_uri()
+
+
+def guide_anchor(rule_id: str) -> str:
+    """The guide's heading anchor that documents ``rule_id`` (a tool's id: its family's)."""
+    return resolve(rule_id).anchor
+
+
+def render(results: list[CheckResult], environ: Mapping[str, str] = os.environ) -> str:
     findings = [finding for result in results for finding in result.findings]
-    rules: dict[str, dict] = {}
-    for finding in findings:
-        rules.setdefault(finding.rule, _rule(finding))
-    rule_index = {rule_id: index for index, rule_id in enumerate(rules)}
+    guide = guide_uri(environ)
+    descriptors = [_descriptor(rule_id, rule, guide) for rule_id, rule in _rule_ids(findings)]
+    rule_index = {descriptor["id"]: index for index, descriptor in enumerate(descriptors)}
     document = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -24,8 +53,8 @@ def render(results: list[CheckResult]) -> str:
                 "tool": {
                     "driver": {
                         "name": "migration-guard",
-                        "informationUri": f"{GUIDE}",
-                        "rules": list(rules.values()),
+                        "informationUri": guide,
+                        "rules": descriptors,
                     }
                 },
                 "results": [_result(finding, rule_index[finding.rule]) for finding in findings],
@@ -36,28 +65,34 @@ def render(results: list[CheckResult]) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-# Tools' rules share one section of the guide per tool; GitHub's anchors are lowercase.
-FAMILY_ANCHORS = {"ruff-": "ruff-f", "bandit-": "bandit-b", "squawk-": "squawk-rules"}
+def _rule_ids(findings: list[Finding]) -> list[tuple[str, Rule]]:
+    """Every registry rule in order, each family replaced by its ids that have findings."""
+    reported = sorted({finding.rule for finding in findings})
+    ids = []
+    for rule in RULES:
+        if rule.family:
+            ids += [(rule_id, rule) for rule_id in reported if rule.covers(rule_id)]
+        else:
+            ids.append((rule.id, rule))
+    return ids
 
 
-def guide_anchor(rule_id: str) -> str:
-    """The guide's heading anchor that documents ``rule_id``."""
-    for prefix, anchor in FAMILY_ANCHORS.items():
-        if rule_id.startswith(prefix):
-            return anchor
-    return rule_id.lower()
-
-
-def _rule(finding: Finding) -> dict:
-    link = f"{GUIDE}#{guide_anchor(finding.rule)}"
+def _descriptor(rule_id: str, rule: Rule, guide: str) -> dict:
+    link = f"{guide}#{rule.anchor}"
     return {
-        "id": finding.rule,
-        "name": finding.rule,
-        "shortDescription": {"text": finding.rule},
-        "fullDescription": {"text": finding.message},
-        "help": {"text": finding.hint, "markdown": f"{finding.hint}\n\nSee {link}"},
+        "id": rule_id,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {
+            "text": f"{rule.summary} (`migration-guard {rule.check}`, {rule.severity.value} "
+            "by default)"
+        },
         "helpUri": link,
-        "defaultConfiguration": {"level": _level(finding)},
+        "help": {
+            "text": f"The problem, the fix and an example: {link}",
+            "markdown": f"The problem, the fix and an example: [{rule.guide_heading}]({link})",
+        },
+        "defaultConfiguration": {"level": _level(rule.severity)},
+        "properties": {"check": rule.check},
     }
 
 
@@ -68,11 +103,11 @@ def _result(finding: Finding, rule_index: int) -> dict:
     return {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
-        "level": _level(finding),
+        "level": _level(finding.severity),
         "message": {"text": f"{finding.message} Fix: {finding.hint}"},
         "locations": [{"physicalLocation": location}],
     }
 
 
-def _level(finding: Finding) -> str:
-    return "error" if finding.severity is Severity.ERROR else "warning"
+def _level(severity: Severity) -> str:
+    return "error" if severity is Severity.ERROR else "warning"

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from alembic.script.revision import CycleDetected, ResolutionError
 
 from backend.db.guard.context import GuardContext
-from backend.db.guard.findings import Finding, error
-from backend.db.guard.revision_source import RevisionSource
+from backend.db.guard.findings import Finding, error, warning
+from backend.db.guard.revision_source import IRREVERSIBLE, RevisionSource
+from backend.db.guard.rules.upgrade_operations import describe, upgrade_operations
 
 APP_PACKAGES = frozenset({"backend", "app"})
 
@@ -97,10 +98,20 @@ def revision_compiles(revision: RevisionSource, path: str) -> Iterator[Finding]:
         )
 
 
-def require_real_downgrade(revision: RevisionSource, path: str) -> Iterator[Finding]:
-    """upgrade() and downgrade() exist, and downgrade() undoes something when upgrade() does.
+def _downgrade_does(downgrade: ast.FunctionDef) -> str:
+    """How a trivial downgrade() reads: it raises NotImplementedError, or it is ``pass``."""
+    if any(isinstance(statement, ast.Raise) for statement in downgrade.body):
+        return "raises NotImplementedError"
+    return "is `pass`"
 
-    A ``pass`` downgrade makes a rollback "succeed" while leaving the new schema behind.
+
+def require_real_downgrade(revision: RevisionSource, path: str) -> Iterator[Finding]:
+    """upgrade() and downgrade() exist, and downgrade() undoes what upgrade() does.
+
+    A ``pass`` downgrade makes a rollback "succeed" while leaving the new schema behind. A data
+    migration (rows only) whose old values cannot come back may say so with
+    ``# guard: irreversible <reason>`` in downgrade(); the reason is echoed as the warning
+    ``declared-irreversible``. The marker never excuses a schema change left in place.
     """
     if revision.tree is None:
         return
@@ -116,14 +127,57 @@ def require_real_downgrade(revision: RevisionSource, path: str) -> Iterator[Find
             )
     if upgrade is None or downgrade is None:
         return
-    if _is_trivial(downgrade) and not _is_trivial(upgrade):
+    marker = revision.irreversible_marker()
+    marker_line, reason = marker if marker else (downgrade.lineno, None)
+    if reason == "":
+        yield error(
+            "require-real-downgrade",
+            path,
+            marker_line,
+            "the irreversible marker in downgrade() gives no reason, so nobody can tell why "
+            "a rollback may keep the changed data",
+            f"Write why the old data cannot come back: `# {IRREVERSIBLE} <reason>`.",
+        )
+        return
+    if _is_trivial(upgrade):
+        return
+    operations = upgrade_operations(revision)
+    data_only = bool(operations) and all(op.data_only for op in operations)
+    if reason and (data_only or not _is_trivial(downgrade)):
+        yield warning(
+            "declared-irreversible",
+            path,
+            marker_line,
+            f"downgrade() is declared irreversible: {reason}; a rollback past this revision "
+            "keeps the data upgrade() changed",
+            "Make sure the release before it can run with the changed data.",
+        )
+        return
+    if not _is_trivial(downgrade):
+        return
+    does = describe(operations) or "does work"
+    undo = _downgrade_does(downgrade)
+    if data_only:
         yield error(
             "require-real-downgrade",
             path,
             downgrade.lineno,
-            "downgrade() does nothing while upgrade() changes the schema; a rollback would "
-            "report success and leave the new schema behind",
-            "Write the downgrade that reverses upgrade() step by step, in reverse order.",
+            f"upgrade() only changes data ({does}); downgrade() {undo}, so a rollback reports "
+            "success and leaves the changed rows as they are, unannounced",
+            f"Declare it irreversible with `# {IRREVERSIBLE} <reason>` in downgrade(), or "
+            "write the statements that put the old values back.",
+        )
+    else:
+        declared = " although it is declared irreversible" if reason else ""
+        yield error(
+            "require-real-downgrade",
+            path,
+            downgrade.lineno,
+            f"upgrade() {does}; downgrade() {undo}{declared}, so a rollback reports success and "
+            "leaves the new schema behind",
+            "Write the downgrade that reverses upgrade() step by step, in reverse order; "
+            f"`# {IRREVERSIBLE} <reason>` covers data that cannot come back, not schema left "
+            "in place.",
         )
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from ruff.__main__ import find_ruff_bin
 
-from backend.db.guard.findings import Finding, error, warning
+from backend.db.guard.findings import Finding, Severity, finding
 from backend.db.guard.rules.background import Background, start
 
+# The ruff-F family is an error; these two cannot break a deploy, so they are made as warnings.
 WARNING_CODES = frozenset({"F401", "F841"})
 
 
@@ -35,14 +36,14 @@ def ruff_findings(background: Background | None, display_path) -> list[Finding]:
         code = item.get("code")
         if not code or not code.startswith("F"):
             continue
-        make = warning if code in WARNING_CODES else error
         findings.append(
-            make(
+            finding(
                 f"ruff-{code}",
                 display_path(item["filename"]),
                 item.get("location", {}).get("row"),
                 f"{item['message']}: the migration can fail or misbehave when it runs",
                 (item.get("fix") or {}).get("message") or f"Fix the code ruff reports as {code}.",
+                severity=Severity.WARNING if code in WARNING_CODES else None,
             )
         )
     return findings

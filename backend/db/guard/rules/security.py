@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql
 
 from backend.db.guard.findings import Finding, error, warning
 from backend.db.guard.revision_source import ExecutedSql, RevisionSource, call_name
+from backend.db.guard.rules import registry
 from backend.db.guard.rules.sql_statements import SQL_RULES, destructive, walk
 
 ALLOW_DESTRUCTIVE = "guard: allow-destructive"
@@ -91,7 +92,7 @@ def ban_sql_injection(revision: RevisionSource, path: str) -> Iterator[Finding]:
         if executed.dynamic is None:
             continue
         yield error(
-            "ban-sql-injection",
+            registry.BAN_SQL_INJECTION,
             path,
             executed.line,
             f"SQL is built from {executed.dynamic}; a value formatted into SQL can inject "
@@ -110,7 +111,7 @@ def sql_unparseable(revision: RevisionSource, path: str) -> Iterator[Finding]:
     for executed, _, problem in _literal_statements(revision):
         if problem is not None:
             yield warning(
-                "sql-unparseable",
+                registry.SQL_UNPARSEABLE,
                 path,
                 executed.line,
                 f"the SQL at this line does not parse ({problem}), so no security rule could "
@@ -124,19 +125,16 @@ def dangerous_statements(revision: RevisionSource, path: str) -> Iterator[Findin
     for _, statements, _ in _literal_statements(revision):
         for statement in statements:
             for node in walk(statement.node):
-                for rule in SQL_RULES:
-                    risk = rule.check(node)
+                for sql_rule in SQL_RULES:
+                    risk = sql_rule.check(node)
                     if risk is not None:
-                        yield error(rule.id, path, statement.line, risk, rule.hint)
+                        yield error(sql_rule.rule, path, statement.line, risk, sql_rule.hint)
 
 
 def _allow_reason(revision: RevisionSource, first: int, last: int) -> str | None:
     """The text after ``# guard: allow-destructive`` on the lines of a call ("" when bare)."""
-    for line in range(first, last + 1):
-        comment = revision.comments.get(line, "").lstrip("#").strip()
-        if comment.startswith(ALLOW_DESTRUCTIVE):
-            return comment[len(ALLOW_DESTRUCTIVE) :].strip()
-    return None
+    found = revision.find_marker(ALLOW_DESTRUCTIVE, first, last)
+    return found[1] if found else None
 
 
 def _destructive_operations(revision: RevisionSource) -> Iterator[tuple[int, int, str]]:
@@ -172,7 +170,7 @@ def require_allowed_destructive(revision: RevisionSource, path: str) -> Iterator
         reason = _allow_reason(revision, first, last)
         if reason:
             yield warning(
-                "allowed-destructive",
+                registry.ALLOWED_DESTRUCTIVE,
                 path,
                 first,
                 f"{risk}; allowed: {reason}",
@@ -180,7 +178,7 @@ def require_allowed_destructive(revision: RevisionSource, path: str) -> Iterator
             )
         elif reason == "":
             yield error(
-                "require-allowed-destructive",
+                registry.REQUIRE_ALLOWED_DESTRUCTIVE,
                 path,
                 first,
                 f"{risk}; the allow-destructive comment gives no reason",
@@ -188,7 +186,7 @@ def require_allowed_destructive(revision: RevisionSource, path: str) -> Iterator
             )
         else:
             yield error(
-                "require-allowed-destructive",
+                registry.REQUIRE_ALLOWED_DESTRUCTIVE,
                 path,
                 first,
                 f"{risk}, with no recorded decision",

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 from pglast import ast, enums
 
+from backend.db.guard.rules import registry
+from backend.db.guard.rules.registry import Rule
+
 SERVER_FILE_FUNCTIONS = frozenset({"pg_read_file", "pg_read_binary_file", "lo_import", "lo_export"})
 DISABLE_TRIGGER = frozenset(
     {
@@ -25,9 +28,10 @@ DISABLE_TRIGGER = frozenset(
 
 @dataclass(frozen=True)
 class SqlRule:
-    """A rule over one parse-tree node: its id, the check (returns the risk), the fix."""
+    """A rule over one parse-tree node: the registry's rule, the check (returns the risk), the
+    fix."""
 
-    id: str
+    rule: Rule
     check: Callable[[ast.Node], str | None]
     hint: str
 
@@ -178,49 +182,57 @@ def disable_trigger(node: ast.Node) -> str | None:
 
 
 SQL_RULES: list[SqlRule] = [
-    SqlRule("ban-drop-database", drop_database, "Never drop a database from a migration."),
+    SqlRule(registry.BAN_DROP_DATABASE, drop_database, "Never drop a database from a migration."),
     SqlRule(
-        "ban-drop-schema", drop_schema, "Drop the objects one by one, each with its own review."
+        registry.BAN_DROP_SCHEMA,
+        drop_schema,
+        "Drop the objects one by one, each with its own review.",
     ),
-    SqlRule("ban-truncate", truncate, "Delete the rows you mean with DELETE ... WHERE."),
+    SqlRule(registry.BAN_TRUNCATE, truncate, "Delete the rows you mean with DELETE ... WHERE."),
     SqlRule(
-        "require-where-in-delete",
+        registry.REQUIRE_WHERE_IN_DELETE,
         delete_without_where,
         "Add a WHERE clause naming the rows to delete (WHERE true if you really mean all).",
     ),
     SqlRule(
-        "require-where-in-update",
+        registry.REQUIRE_WHERE_IN_UPDATE,
         update_without_where,
         "Add a WHERE clause naming the rows to change (WHERE true if you really mean all).",
     ),
-    SqlRule("ban-alter-system", alter_system, "Configure the server outside migrations."),
-    SqlRule("ban-copy-program", copy_program, "Load data with COPY ... FROM STDIN or INSERT."),
+    SqlRule(registry.BAN_ALTER_SYSTEM, alter_system, "Configure the server outside migrations."),
     SqlRule(
-        "ban-copy-server-file", copy_server_file, "Use COPY ... FROM STDIN / TO STDOUT instead."
-    ),
-    SqlRule("ban-grant-public", grant_public, "Grant to a named application role instead."),
-    SqlRule("ban-grant-all", grant_all, "Grant the few privileges the role needs, by name."),
-    SqlRule(
-        "ban-superuser-role", superuser_role, "Create roles with the least privilege they need."
+        registry.BAN_COPY_PROGRAM, copy_program, "Load data with COPY ... FROM STDIN or INSERT."
     ),
     SqlRule(
-        "ban-literal-password",
+        registry.BAN_COPY_SERVER_FILE,
+        copy_server_file,
+        "Use COPY ... FROM STDIN / TO STDOUT instead.",
+    ),
+    SqlRule(registry.BAN_GRANT_PUBLIC, grant_public, "Grant to a named application role instead."),
+    SqlRule(registry.BAN_GRANT_ALL, grant_all, "Grant the few privileges the role needs, by name."),
+    SqlRule(
+        registry.BAN_SUPERUSER_ROLE,
+        superuser_role,
+        "Create roles with the least privilege they need.",
+    ),
+    SqlRule(
+        registry.BAN_LITERAL_PASSWORD,
         literal_password,
         "Set passwords outside migrations (secret store, deploy step), never in code.",
     ),
     SqlRule(
-        "ban-server-file-functions",
+        registry.BAN_SERVER_FILE_FUNCTIONS,
         server_file_functions,
         "Move file handling to the application or the deploy step.",
     ),
-    SqlRule("ban-dblink", dblink, "Move cross-database work out of the migration."),
+    SqlRule(registry.BAN_DBLINK, dblink, "Move cross-database work out of the migration."),
     SqlRule(
-        "ban-replication-role",
+        registry.BAN_REPLICATION_ROLE,
         replication_role,
         "Keep triggers and constraints on; order the data changes so they hold.",
     ),
     SqlRule(
-        "ban-disable-trigger",
+        registry.BAN_DISABLE_TRIGGER,
         disable_trigger,
         "Keep triggers on; order the data changes so they hold.",
     ),
