@@ -11,7 +11,6 @@ benchmarks/README.md for what each measure includes and the latest results.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import platform
@@ -33,13 +32,12 @@ import chain  # noqa: E402
 import report  # noqa: E402
 from measure import ProcessFailed, Run, run_process  # noqa: E402
 
-from backend.db.guard.stepping import offline_sql as upgrade_sql  # noqa: E402
 from backend.db.migrations_config import (  # noqa: E402
     ALEMBIC_INI,
     VERSIONS_DIR,
-    alembic_config,
     script_directory,
 )
+from backend.db.migrator.offline import offline_sql as kernel_offline_sql  # noqa: E402
 from backend.db.postgres import embedded_server  # noqa: E402
 from backend.db.postgres.provider import start_server  # noqa: E402
 
@@ -102,15 +100,11 @@ def guard_command() -> list[str]:
 
 def offline_sql(versions_dir: Path, workdir: Path) -> tuple[Path, Path]:
     """``alembic upgrade head --sql`` and ``downgrade head:base --sql`` of a chain, to files."""
-    from alembic import command
-
+    scripts = script_directory(versions_dir)
     up = workdir / "up.sql"
-    up.write_text(upgrade_sql(script_directory(versions_dir)))
-    config = alembic_config(versions_dir)
-    config.output_buffer = io.StringIO()
-    command.downgrade(config, "head:base", sql=True)
+    up.write_text(kernel_offline_sql(scripts))
     down = workdir / "down.sql"
-    down.write_text(config.output_buffer.getvalue())
+    down.write_text(kernel_offline_sql(scripts, "base", "head", downgrade=True))
     return up, down
 
 

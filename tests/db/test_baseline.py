@@ -14,13 +14,13 @@ from alembic.runtime.migration import MigrationContext
 from backend.db import schema_contract
 from backend.db.base import Base
 from backend.db.fresh_schema import upgrade_database as upgrade
-from backend.db.guard.stepping import offline_sql
 from backend.db.migrations_config import (
     BACKEND_DIR,
     SCHEMA_CONTRACT,
     alembic_config,
     script_directory,
 )
+from backend.db.migrator.offline import offline_sql
 from backend.db.session import scratch_connection
 
 BASELINE = "d5fd7286d60e"

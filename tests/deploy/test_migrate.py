@@ -15,6 +15,7 @@ from alembic import command
 from backend.db.migrations_config import alembic_config
 
 from .conftest import (
+    CHAINS,
     FAILING_MIDDLE,
     GOOD,
     Deploy,
@@ -25,6 +26,7 @@ from .conftest import (
 )
 
 REVISIONS = ["c1_bales", "c2_lots", "c3_bale_weight"]
+DUPLICATE_GRADES = CHAINS / "duplicate_grades"
 
 
 def test_applies_every_revision_then_has_nothing_to_do(deploy: Deploy, db_url: str) -> None:
@@ -46,6 +48,8 @@ def test_failing_revision_rolls_back_alone(deploy: Deploy, db_url: str) -> None:
     assert code == 1, out
     assert "revision f2_broken failed and was rolled back" in out
     assert 'type "no_such_type" does not exist' in out
+    # At the op whose statement failed, not at def upgrade():
+    assert "(tests/deploy/chains/failing_middle/f2_broken.py:18: " in out
     assert "the database stays at c1_bales" in out
     assert "[SQL:" not in out and "sqlalche.me" not in out
     assert current_revision(db_url) == "c1_bales"
@@ -53,6 +57,19 @@ def test_failing_revision_rolls_back_alone(deploy: Deploy, db_url: str) -> None:
     assert not table_exists(db_url, "lot"), "the failing revision's first statement survived"
     assert not table_exists(db_url, "contract")
     assert audit_rows(db_url) == [("c1_bales", "applied"), ("f2_broken", "failed")]
+
+
+def test_failure_names_the_op_line_and_postgres_detail(deploy: Deploy, db_url: str) -> None:
+    code, out = deploy("--database-url", db_url, "--versions", DUPLICATE_GRADES)
+    assert code == 1, out
+    assert (
+        "revision d3_unique_grade failed and was rolled back "
+        "(tests/deploy/chains/duplicate_grades/d3_unique_grade.py:16: "
+        'could not create unique index "uq_bale_grade"; DETAIL: Key (grade)=(A) is duplicated.); '
+        "the database stays at d2_graded_bales"
+    ) in " ".join(out.split()), out
+    assert current_revision(db_url) == "d2_graded_bales"
+    assert audit_rows(db_url)[-1] == ("d3_unique_grade", "failed")
 
 
 def test_database_at_an_unknown_revision_is_refused(deploy: Deploy, db_url: str) -> None:
@@ -72,6 +89,21 @@ def test_dry_run_prints_pending_sql_and_applies_nothing(deploy: Deploy, db_url: 
     assert "CREATE TYPE cotton_grade" not in out  # already applied: not part of the SQL
     assert current_revision(db_url) == "c1_bales"
     assert not table_exists(db_url, "lot")
+
+
+def test_dry_run_of_a_downgrade_prints_its_sql_and_applies_nothing(
+    deploy: Deploy, db_url: str
+) -> None:
+    assert deploy("--database-url", db_url, "--versions", GOOD)[0] == 0
+    code, out = deploy(
+        "--database-url", db_url, "--versions", GOOD, "--to", "c1_bales",
+        "--allow-downgrade", "--dry-run",
+    )  # fmt: skip
+    assert code == 0, out
+    assert "2 revision(s) to roll back, c3_bale_weight -> c1_bales" in out
+    assert "DROP TABLE lot" in out and "ALTER TABLE bale DROP COLUMN weight_kg" in out
+    assert "DROP TABLE bale" not in out  # c1_bales stays
+    assert current_revision(db_url) == "c3_bale_weight" and table_exists(db_url, "lot")
 
 
 def test_downgrade_needs_allow_downgrade(deploy: Deploy, db_url: str) -> None:

@@ -167,3 +167,22 @@ def test_the_models_enums_are_read_from_their_columns() -> None:
     enums = model_enums(Base.metadata)
     assert enums["trade_status"][-2:] == ["cancelled", "disputed"]
     assert len(enums) == 9
+
+
+def test_upgrade_failure_points_at_the_op_and_quotes_the_detail(context_for) -> None:
+    findings, _, _ = run(context_for(SCENARIOS / "fail_unique_over_duplicates" / "versions"))
+    [finding] = findings
+    assert finding.rule == "upgrade-fails" and finding.path.endswith("b2_unique_code.py")
+    source = Path(finding.path).read_text().splitlines()
+    assert source[finding.line - 1].strip() == "op.create_index(", finding.line  # not def upgrade()
+    assert 'could not create unique index "uq_lots_code"' in finding.message
+    assert "Key (code)=(A1) is duplicated" in finding.message
+
+
+def test_upgrade_failure_of_a_one_line_op_points_at_that_line(context_for) -> None:
+    findings, _, _ = run(context_for(SCENARIOS / "fail_sql_error" / "versions"))
+    [finding] = findings
+    line = Path(finding.path).read_text().splitlines()[finding.line - 1]
+    assert line.strip().startswith(
+        'op.execute("ALTER TABLE warehouses ADD COLUMN capacity INTEGR")'
+    )

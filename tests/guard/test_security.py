@@ -279,10 +279,10 @@ def test_a_revision_whose_offline_sql_fails_skips_squawk_with_a_note() -> None:
 
 
 def test_a_guard_failure_making_the_offline_sql_is_a_guard_error(monkeypatch) -> None:
-    def broken(scripts, target="heads"):
+    def broken(scripts, target="heads", *args, **kwargs):
         raise RuntimeError("the guard's own bug")
 
-    monkeypatch.setattr("backend.db.guard.stepping.offline_sql", broken)
+    monkeypatch.setattr("backend.db.migrator.offline.offline_script", broken)
     with pytest.raises(GuardError, match="offline SQL.*RuntimeError: the guard's own bug"):
         security.run(GuardContext(versions_dir=TWO_REVISIONS))
 
@@ -298,10 +298,10 @@ def test_a_guard_failure_listing_the_revisions_is_a_guard_error(monkeypatch) -> 
 
 @pytest.mark.parametrize("check", ["security", "all"])
 def test_a_guard_failure_exits_2_never_passes(check, admin_url_text, monkeypatch, capsys) -> None:
-    def broken(scripts, target="heads"):
+    def broken(scripts, target="heads", *args, **kwargs):
         raise RuntimeError("the guard's own bug")
 
-    monkeypatch.setattr("backend.db.guard.stepping.offline_sql", broken)
+    monkeypatch.setattr("backend.db.migrator.offline.offline_script", broken)
     args = ["--versions", str(TWO_REVISIONS), "--postgres", "url", "--database-url", admin_url_text]
     assert main([check, *args]) == 2
     err = capsys.readouterr().err.strip().splitlines()

@@ -87,10 +87,10 @@ def test_child_leaves_the_session_server_running(pg_server) -> None:
 
 
 def test_a_guard_failure_making_the_offline_sql_in_the_child_stops_the_parent(monkeypatch) -> None:
-    def broken(scripts, target="heads"):
+    def broken(scripts, target="heads", *args, **kwargs):
         raise RuntimeError("the guard's own bug")
 
-    monkeypatch.setattr("backend.db.guard.stepping.offline_sql", broken)
+    monkeypatch.setattr("backend.db.migrator.offline.offline_script", broken)
     context = GuardContext(versions_dir=SCENARIOS / "security" / "pass_dblink" / "versions")
     child = StaticProcess(lambda names, context: [], [], context, with_offline_sql=True)
     try:

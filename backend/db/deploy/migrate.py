@@ -9,15 +9,12 @@ seconds instead of queueing every other query behind it; such a failure can be r
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command
 from alembic.script import Script, ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy.engine import URL, Connection
@@ -31,8 +28,11 @@ from backend.db.deploy.errors import (
     RefusedDowngrade,
     UnknownRevision,
 )
-from backend.db.guard import stepping
-from backend.db.migrations_config import alembic_config
+from backend.db.migrations_config import repo_relative
+from backend.db.migrator import offline
+from backend.db.migrator.failure import MigrationFailed as RevisionFailed
+from backend.db.migrator.stepper import Stepper
+from backend.db.urls import mask_text
 
 LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE of a lock_timeout
 QUERY_CANCELED = "57014"  # SQLSTATE of a statement_timeout (or a cancel)
@@ -146,19 +146,17 @@ def configure_session(connection: Connection, lock_timeout: str, statement_timeo
     connection.commit()
 
 
-def offline_sql(versions_dir: Path, url: URL, migration: Plan) -> str:
-    """The SQL Alembic would run for ``migration`` (offline mode; nothing is executed)."""
-    config = alembic_config(versions_dir, url=url)
-    buffer = io.StringIO()
-    config.output_buffer = buffer
-    start = migration.current
-    if migration.direction == "upgrade":
-        command.upgrade(
-            config, f"{start}:{migration.target}" if start else migration.target, sql=True
-        )
-    elif migration.direction == "downgrade":
-        command.downgrade(config, f"{start}:{migration.target or 'base'}", sql=True)
-    return buffer.getvalue()
+def offline_sql(scripts: ScriptDirectory, url: URL, migration: Plan) -> str:
+    """The SQL Alembic would run for ``migration`` (the kernel's offline mode; nothing runs)."""
+    if migration.direction == "none":
+        return ""
+    return offline.offline_sql(
+        scripts,
+        migration.target or "base",
+        migration.current,
+        downgrade=migration.direction == "downgrade",
+        url=url,
+    )
 
 
 def apply(
@@ -177,7 +175,8 @@ def apply(
 
     A revision that fails on ``lock_timeout`` is retried up to ``lock_retries`` times with
     doubling pauses; any other failure stops the run with :class:`MigrationFailed` naming the
-    revision and the database error, after recording a ``failed`` audit row. The revisions
+    revision, the file:line of the op that failed and the database error with its DETAIL, after
+    recording a ``failed`` audit row. The revisions
     before it stay applied.
     """
     upgrade = migration.direction == "upgrade"
@@ -189,7 +188,7 @@ def apply(
         script = scripts.get_revision(revision)
         audit.record(ctx.connection, revision, _checksum(script), action, started, _now(), deployer)
 
-    stepper = stepping.Stepper(scripts, connection, on_version_apply=[record])
+    stepper = Stepper(scripts, connection, on_version_apply=[record])
     done: list[Applied] = []
     for step in migration.steps:
         attempt = 0
@@ -200,15 +199,21 @@ def apply(
             try:
                 stepper.apply(step, upgrade)
                 break
-            except Exception as failure:  # noqa: BLE001 - revision code may raise anything
-                # The stepper rolled the revision back; the driver's error says why.
-                exc = failure.error if isinstance(failure, stepping.MigrationFailed) else failure
+            except RevisionFailed as failure:
+                # The stepper rolled the revision back; the driver's error says why, and where.
+                exc, location = failure.error, failure.location
+            except Exception as failure:  # noqa: BLE001 - env.py and the audit may raise anything
+                exc, location = failure, None
             error = describe_error(exc, connection.engine.url)
             if _sqlstate(exc) == LOCK_NOT_AVAILABLE and attempt <= lock_retries:
                 pause = retry_delay_s * 2 ** (attempt - 1)
                 on_retry(step.revision, attempt, pause, error)
                 sleep(pause)
                 continue
+            if location is not None:
+                # The op's file:line and PostgreSQL's DETAIL (it often names the rows at fault).
+                where = location.where(repo_relative(location.path))
+                error = f"{where}: {mask_text(location.error, connection.engine.url)}"
             _record_failure(audit_connection, step, started, deployer, error)
             raise MigrationFailed(
                 _failure_message(step, migration, exc, error, attempt), revision=step.revision

@@ -181,7 +181,7 @@ def _locked(options, env, reporter, checked, engine, session: Connection) -> str
         reporter.details("pending", [migrate.label(s) for s in migration.steps])
     if options.dry_run:
         if migration.steps:
-            reporter.text(migrate.offline_sql(checked.versions_dir, checked.url, migration))
+            reporter.text(migrate.offline_sql(checked.scripts, checked.url, migration))
         return f"dry run: {len(migration.steps)} revision(s) pending, nothing applied"
     if migration.steps:
         _migrate(options, env, reporter, checked, engine, session, migration)

@@ -144,7 +144,7 @@ class GuardContext:
         """The offline SQL, or the finding of the revision that keeps it from being made; an
         error that does not come from the revisions is the guard's own and raises GuardError."""
         from backend.db.guard.checks.revision_findings import offline_failure
-        from backend.db.guard.stepping import offline_sql
+        from backend.db.migrator.offline import offline_script
 
         def failure(exc: Exception, doing: str, while_loading: bool = False) -> OfflineSql:
             if not caused_by_revisions(exc, self.versions_dir, while_loading):
@@ -157,7 +157,8 @@ class GuardContext:
         except Exception as exc:  # noqa: BLE001 - judged by its cause
             return failure(exc, "loading the revisions", while_loading=True)
         try:
-            return OfflineSql(offline_sql(scripts, "heads"))
+            script = offline_script(scripts, "heads")
+            return OfflineSql(script.text, statements=script.statements)
         except Exception as exc:  # noqa: BLE001 - judged by its cause
             return failure(exc, "generating the offline SQL")
 
@@ -316,6 +317,8 @@ class OfflineSql:
     sql: str | None
     failure: Finding | None = None
     error_type: str | None = None
+    # Where each statement of ``sql`` comes from (backend.db.migrator.offline.EmittedStatement).
+    statements: tuple = ()
 
 
 @dataclass(frozen=True)

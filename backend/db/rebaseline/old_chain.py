@@ -15,8 +15,10 @@ from backend.db import schema_contract
 from backend.db.guard.checks.revision_findings import load_failure, migration_failure
 from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding
-from backend.db.guard.stepping import MigrationFailed, Stepper, topological_order
 from backend.db.migrations_config import script_directory
+from backend.db.migrator.failure import MigrationFailed
+from backend.db.migrator.scripts import topological_order
+from backend.db.migrator.stepper import Stepper
 from backend.db.postgres import PostgresServer
 from backend.db.rebaseline.errors import CouldNotRun, RebaselineError
 from backend.db.session import scratch_connection

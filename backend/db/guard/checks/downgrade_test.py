@@ -30,7 +30,9 @@ from backend.db.guard.checks.revision_findings import (
 from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding, error
 from backend.db.guard.rules import registry
-from backend.db.guard.stepping import MigrationFailed, Stepper, first_line, topological_order
+from backend.db.migrator.failure import MigrationFailed, first_line
+from backend.db.migrator.scripts import topological_order
+from backend.db.migrator.stepper import Stepper
 from backend.db.schema_contract import Difference, Snapshot
 from backend.db.session import scratch_connection
 

@@ -33,7 +33,8 @@ from backend.db.guard.checks.model_drift import (
 from backend.db.guard.checks.revision_findings import load_scripts, migration_failure
 from backend.db.guard.context import GuardContext, HeadDatabase
 from backend.db.guard.findings import Finding, error
-from backend.db.guard.stepping import MigrationFailed, Stepper, first_line
+from backend.db.migrator.failure import MigrationFailed, first_line
+from backend.db.migrator.stepper import Stepper
 from backend.db.postgres import majors
 from backend.db.session import scratch_connection
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding, error
 from backend.db.guard.revision_source import parse_revision
-from backend.db.guard.stepping import MigrationFailed, first_line
+from backend.db.migrator.failure import MigrationFailed, first_line
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
@@ -41,13 +41,15 @@ def load_failure(context: GuardContext, exc: BaseException) -> Finding:
 
 
 def migration_failure(context: GuardContext, rule: str, failure: MigrationFailed) -> Finding:
-    """A revision whose upgrade() or downgrade() raised, pointing at that function."""
-    direction = "upgrade" if failure.is_upgrade else "downgrade"
+    """A revision whose upgrade() or downgrade() raised, pointing at the ``op.*`` call whose
+    statement failed (at the function when no line of it ran) and quoting PostgreSQL's DETAIL."""
+    location = failure.location
+    direction = location.direction
     return error(
         rule,
-        context.display_path(failure.path),
-        function_line(failure.path, direction),
-        f"{direction}() of revision {failure.script.revision} fails: {first_line(failure.error)}",
+        context.display_path(location.path),
+        location.line or function_line(location.path, direction),
+        f"{direction}() of revision {location.revision} fails: {location.error}",
         f"run `alembic {direction}` of this revision against a scratch database and fix the "
         "statement Postgres rejects",
     )

@@ -37,7 +37,7 @@ def _squawk(context: GuardContext) -> list[Finding]:
     if offline.sql is None:
         context.notes.append(f"squawk skipped: offline SQL not generated ({offline.error_type})")
         return []
-    return squawk_findings(later, offline.sql, context.display_path)
+    return squawk_findings(later, offline.sql, context.display_path, offline.statements)
 
 
 def run(context: GuardContext) -> list[Finding]:

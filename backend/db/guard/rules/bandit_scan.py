@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from backend.db.guard.findings import Finding, error, warning
+from backend.db.guard.findings import Finding, Severity, error, finding
 
 with warnings.catch_warnings():
     # bandit's plugin loader passes an argument stevedore deprecates: noise for our users.
@@ -47,13 +47,15 @@ def bandit_findings(files: list[Path], display_path: Callable[[str], str]) -> li
 def _finding(data: dict, display_path: Callable[[str], str]) -> Finding:
     path, line = display_path(data["filename"]), data.get("line_number")
     if data["test_id"] == ASSERT_USED:
-        return warning(
-            f"bandit-{data['test_id']}",
+        # The bandit family is an error by default; B101 alone is demoted, on purpose.
+        return finding(
+            f"bandit-{ASSERT_USED}",
             path,
             line,
             "assert is removed under `python -O`, so this sanity check may silently not run "
             "and the migration goes on with the data it should have refused",
             'Raise an exception instead: `if not ok: raise RuntimeError("why the data is wrong")`.',
+            severity=Severity.WARNING,
         )
     return error(
         f"bandit-{data['test_id']}",

@@ -2,6 +2,8 @@
 
 The base revision creates empty tables, where locks cost nothing, so only the revisions after it
 are checked. Squawk's findings are warnings: they name lock risks to weigh, not certain breakage.
+Squawk reports a line of the SQL; the kernel's offline generation remembers which ``op.*`` line
+wrote each statement, so a finding lands on the line of the revision to change.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
@@ -18,6 +20,7 @@ from alembic.script import ScriptDirectory
 from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import Finding, warning
 from backend.db.guard.rules.background import run_json
+from backend.db.migrator.offline import EmittedStatement, OfflineScript
 
 # Alembic's offline output marks where each revision starts: "-- Running upgrade a1 -> b2".
 RUNNING_UPGRADE = re.compile(r"^-- Running upgrade (?P<down>.*?) -> (?P<rev>\S+)\s*$")
@@ -42,15 +45,23 @@ def squawk_binary() -> str:
 
 def split_by_revision(sql: str) -> dict[str, str]:
     """Each revision's part of the offline output, keyed by revision id."""
-    parts: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in sql.splitlines():
+    return {rev: text for rev, (text, _) in _split_with_lines(sql).items()}
+
+
+def _split_with_lines(sql: str) -> dict[str, tuple[str, list[int]]]:
+    """Each revision's part, and for each of its lines the line of ``sql`` it came from."""
+    parts: dict[str, list[tuple[int, str]]] = {}
+    current: list[tuple[int, str]] | None = None
+    for number, line in enumerate(sql.splitlines(), 1):
         match = RUNNING_UPGRADE.match(line)
         if match:
             current = parts.setdefault(match["rev"], [])
         elif current is not None and line.strip() not in TRANSACTION_LINES:
-            current.append(line)
-    return {rev: "\n".join(lines) + "\n" for rev, lines in parts.items()}
+            current.append((number, line))
+    return {
+        rev: ("\n".join(line for _, line in lines) + "\n", [number for number, _ in lines])
+        for rev, lines in parts.items()
+    }
 
 
 def revisions_after_base(scripts: ScriptDirectory) -> dict[str, Path]:
@@ -63,12 +74,17 @@ def revisions_after_base(scripts: ScriptDirectory) -> dict[str, Path]:
 
 
 def squawk_findings(
-    later: dict[str, Path], offline_sql: str, display_path: Callable[[Path], str]
+    later: dict[str, Path],
+    offline_sql: str,
+    display_path: Callable[[Path], str],
+    statements: Sequence[EmittedStatement] = (),
 ) -> list[Finding]:
     """Squawk on each of the ``later`` revisions' part of the chain's offline SQL (one file per
-    revision): one ``squawk-<rule>`` warning per violation, placed on the revision's file."""
-    by_revision = split_by_revision(offline_sql)
-    parts = {rev: by_revision[rev] for rev in later if by_revision.get(rev, "").strip()}
+    revision): one ``squawk-<rule>`` warning per violation, placed on the ``op.*`` line that
+    emitted the statement (``statements``: the kernel's record of who wrote what), else on the
+    revision's file."""
+    by_revision = _split_with_lines(offline_sql)
+    parts = {rev: by_revision[rev][0] for rev in later if by_revision.get(rev, ("",))[0].strip()}
     if not parts:
         return []
     binary = squawk_binary()
@@ -87,16 +103,25 @@ def squawk_findings(
             *files,
         ]
         violations = run_json("squawk", args, cwd=Path(workdir)) or []
+    located = OfflineScript(offline_sql, tuple(statements))
     findings = []
     for item in violations:
         revision = Path(item["file"]).stem
         path = later.get(revision)
+        lines = by_revision.get(revision, ("", []))[1]
+        sql_line = lines[item["line"]] if 0 <= item["line"] < len(lines) else None
+        source = located.source_of(sql_line) if sql_line else None
+        where = (
+            f"revision {revision}"
+            if source
+            else f"offline SQL line {sql_line}: revision {revision}"
+        )
         findings.append(
             warning(
                 f"squawk-{item['rule_name']}",
-                display_path(path) if path else item["file"],
-                None,
-                f"{item['message']} (offline SQL line {item['line'] + 1}: revision {revision})",
+                display_path(source.path if source else path) if path else item["file"],
+                source.line if source else None,
+                f"{item['message']} ({where})",
                 item.get("help") or "See squawk's documentation of the rule.",
             )
         )

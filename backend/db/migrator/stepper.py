@@ -5,32 +5,29 @@ makes a stairway over N revisions quadratic. A :class:`Stepper` runs env.py once
 to learn the project's migration options (so a foreign versions folder is migrated exactly as the
 project's own would be), then drives Alembic's ``MigrationContext`` directly with
 ``RevisionStep``\\ s of the one ScriptDirectory of the run: linear, a few ms of overhead per step.
+
+Callers observe a run through hooks rather than by driving Alembic themselves: before and after
+each revision (the after hook is Alembic's ``on_version_apply``) and before and after each
+statement a revision executes (SQLAlchemy's cursor events, with the ``op.*`` line that emitted
+it), e.g. to read ``pg_locks`` while the revision's transaction still holds them.
 """
 
 from __future__ import annotations
 
-import io
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from typing import Any
 
 from alembic.operations import Operations
-from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext, RevisionStep
 from alembic.script import Script, ScriptDirectory
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
-from backend.db.migrations_config import alembic_config
-from backend.db.urls import error_line
-
-# Alembic's ``op`` and ``context`` are module-level proxies: while one thread migrates, another
-# thread's offline (--sql) run would swap them out from under it ("'NoneType' object has no
-# attribute 'add_column'"). Where fork is available the static checks (squawk's offline SQL) run
-# in a child process with proxies of its own; where it is not, the runner runs them in a thread
-# beside the database checks, so every use of the proxies in the guard holds this lock.
-ALEMBIC_PROXIES = threading.RLock()
+from backend.db.migrator.environment import ALEMBIC_PROXIES, env_options
+from backend.db.migrator.failure import MigrationFailed
+from backend.db.migrator.locations import SourceLine, VersionsFolder
 
 
 @dataclass(frozen=True)
@@ -42,55 +39,43 @@ class AppliedStep:
     duration_s: float
 
 
-class MigrationFailed(Exception):
-    """A revision's upgrade() or downgrade() raised; names the revision and the first error line."""
+@dataclass(frozen=True)
+class Statement:
+    """One statement a revision executes, as the statement hooks see it.
 
-    def __init__(
-        self, script: Script, is_upgrade: bool, error: BaseException, index: int = 0
-    ) -> None:
-        self.script = script
-        self.is_upgrade = is_upgrade
-        self.error = error
-        self.index = index  # which step of the run failed
-        super().__init__(
-            f"{'upgrade' if is_upgrade else 'downgrade'} of {script.revision} failed: "
-            f"{first_line(error)}"
-        )
+    ``source`` is the ``op.*`` (or ``op.get_bind().execute``) line in the versions folder that
+    emitted it; None for Alembic's own statements of the step (the version table update).
+    ``duration_s`` is None before the statement runs.
+    """
+
+    revision: str
+    is_upgrade: bool
+    sql: str
+    parameters: Any
+    source: SourceLine | None
+    duration_s: float | None = None
 
     @property
-    def path(self) -> Path:
-        return Path(self.script.path)
+    def line(self) -> int | None:
+        return self.source.line if self.source else None
 
 
-def first_line(error: BaseException) -> str:
-    """The first meaningful line of an error: for a DB error, Postgres' own message."""
-    return error_line(error, with_type=True)
-
-
-def env_options(scripts: ScriptDirectory, connection: Connection) -> dict:
-    """The options env.py passes to ``context.configure`` for an online run on ``connection``."""
-    captured: dict = {}
-
-    def capture(heads, migration_context: MigrationContext) -> list:
-        captured.update(migration_context.opts)
-        return []
-
-    config = alembic_config(scripts.versions, connection=connection)
-    with ALEMBIC_PROXIES, EnvironmentContext(config, scripts, fn=capture, dont_mutate=True):
-        scripts.run_env()
-    if connection.in_transaction():
-        connection.commit()
-    for key in ("fn", "dont_mutate", "destination_rev", "starting_rev", "as_sql"):
-        captured.pop(key, None)
-    return captured
+RevisionHook = Callable[[Script, bool], None]
+StatementHook = Callable[[Statement], None]
 
 
 class Stepper:
     """Upgrades and downgrades one database, to a target or one revision at a time.
 
     Each revision runs in its own transaction (the project's ``transaction_per_migration``), so a
-    failing revision leaves the database at the last good one. ``on_version_apply`` callbacks
-    (Alembic's signature) run inside each revision's transaction, after env.py's own.
+    failing revision leaves the database at the last good one. Every hook runs inside the
+    revision's transaction, and a hook that raises fails its revision:
+
+    - ``before_revision(script, is_upgrade)`` just before its upgrade() or downgrade();
+    - ``on_version_apply`` (Alembic's signature) after it and the version update, after env.py's;
+    - ``before_statement(statement)`` and ``after_statement(statement)`` (with its duration)
+      around each statement the step executes. Statements a hook executes itself are not
+      reported again.
     """
 
     def __init__(
@@ -98,11 +83,22 @@ class Stepper:
         scripts: ScriptDirectory,
         connection: Connection,
         on_version_apply: Sequence[Callable[..., None]] = (),
+        before_revision: Sequence[RevisionHook] = (),
+        before_statement: Sequence[StatementHook] = (),
+        after_statement: Sequence[StatementHook] = (),
     ) -> None:
         self.scripts = scripts
         self.connection = connection
         self.on_version_apply = tuple(on_version_apply)
+        self.before_revision = tuple(before_revision)
+        self.before_statement = tuple(before_statement)
+        self.after_statement = tuple(after_statement)
         self.options = env_options(scripts, connection)
+        self._folder = VersionsFolder(scripts)
+        self._current: tuple[Script, bool] | None = None  # the step running, for statements
+        self._statement: Statement | None = None
+        self._started = 0.0
+        self._in_hook = False
         self._plan: Callable[[tuple[str, ...]], Iterable[RevisionStep]] = lambda heads: []
         self._context = self._new_context()
 
@@ -164,7 +160,7 @@ class Stepper:
             # Lazily: a walk's plan runs between its moves.
             for step in plan(heads):
                 planned.append(step)
-                yield step
+                yield self._hooked(step)
 
         applied: list[AppliedStep] = []
         clock = [time.perf_counter()]
@@ -174,6 +170,7 @@ class Stepper:
             revision = planned[len(applied)].revision.revision
             applied.append(AppliedStep(revision, step.is_upgrade, now - clock[0]))
             clock[0] = now
+            self._current = None
 
         self._plan = remember
         self._end_transaction()
@@ -182,9 +179,13 @@ class Stepper:
         self._context = self._new_context()
         self._context.on_version_apply_callbacks = [
             *self._context.on_version_apply_callbacks,
-            *self.on_version_apply,
+            *(self._as_hook(callback) for callback in self.on_version_apply),
             record,  # last: a failing callback is its revision's failure
         ]
+        watch = bool(self.before_statement or self.after_statement)
+        if watch:
+            event.listen(self.connection, "before_cursor_execute", self._before_cursor)
+            event.listen(self.connection, "after_cursor_execute", self._after_cursor)
         try:
             # ``op.*`` inside the revisions resolves to this context (env.py's run_migrations
             # does the same).
@@ -200,8 +201,56 @@ class Stepper:
             raise
         finally:
             self._plan = lambda heads: []
+            self._current = self._statement = None
+            if watch:
+                event.remove(self.connection, "before_cursor_execute", self._before_cursor)
+                event.remove(self.connection, "after_cursor_execute", self._after_cursor)
         self._end_transaction()
         return applied
+
+    def _hooked(self, step: RevisionStep) -> RevisionStep:
+        """``step`` with its migration function wrapped: it marks the step as the one running
+        (for the statement hooks) and calls ``before_revision`` inside its transaction."""
+        migration_fn = step.migration_fn
+        script, is_upgrade = step.revision, step.is_upgrade
+
+        def run(**kw: Any) -> None:
+            self._current = (script, is_upgrade)
+            self._call(self.before_revision, script, is_upgrade)
+            migration_fn(**kw)
+
+        step.migration_fn = run
+        return step
+
+    def _call(self, hooks: Sequence[Callable[..., None]], *args: Any, **kwargs: Any) -> None:
+        if not hooks:
+            return
+        self._in_hook = True  # what a hook executes is not the revision's statement
+        try:
+            for hook in hooks:
+                hook(*args, **kwargs)
+        finally:
+            self._in_hook = False
+
+    def _as_hook(self, callback: Callable[..., None]) -> Callable[..., None]:
+        return lambda **kwargs: self._call((callback,), **kwargs)
+
+    def _before_cursor(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if self._current is None or self._in_hook:
+            return
+        script, is_upgrade = self._current
+        self._statement = Statement(
+            script.revision, is_upgrade, statement, parameters, self._folder.caller()
+        )
+        self._call(self.before_statement, self._statement)
+        self._started = time.perf_counter()
+
+    def _after_cursor(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if self._statement is None or self._in_hook:
+            return
+        done = replace(self._statement, duration_s=time.perf_counter() - self._started)
+        self._statement = None
+        self._call(self.after_statement, done)
 
     def _end_transaction(self, rollback: bool = False) -> None:
         # The MigrationContext begins its own transaction per revision only when none is open.
@@ -210,27 +259,3 @@ class Stepper:
                 self.connection.rollback()
             else:
                 self.connection.commit()
-
-
-def topological_order(scripts: ScriptDirectory) -> list[Script]:
-    """Every revision, each after all of its down-revisions (base first)."""
-    return list(reversed(list(scripts.walk_revisions("base", "heads"))))
-
-
-def offline_sql(scripts: ScriptDirectory, target: str = "heads") -> str:
-    """The SQL Alembic's ``--sql`` (offline) mode emits for base -> ``target``."""
-    buffer = io.StringIO()
-    config = alembic_config(scripts.versions)
-    config.output_buffer = buffer
-
-    def plan(heads, migration_context: MigrationContext) -> list:
-        return scripts._upgrade_revs(target, heads)
-
-    with (
-        ALEMBIC_PROXIES,
-        EnvironmentContext(
-            config, scripts, fn=plan, as_sql=True, starting_rev=None, destination_rev=target
-        ),
-    ):
-        scripts.run_env()
-    return buffer.getvalue()
