@@ -14,6 +14,9 @@ nox.options.sessions = ["migration_guard", "tests"]
 # uv does not write bytecode by default; on machines exporting PYTHONDONTWRITEBYTECODE every
 # process would then recompile SQLAlchemy (~0.3 s each).
 os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
+# The PostgreSQL majors the embedded server bundles: the suite runs on each (production may run
+# either; 18 records NOT NULL constraints, 16 does not).
+EMBEDDED_MAJORS = ("16", "18")
 
 
 def install(session: nox.Session, extra: str) -> None:
@@ -65,6 +68,13 @@ def bench(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The test suite, on a real (embedded by default) PostgreSQL."""
+    """The test suite on embedded PostgreSQL 16, then 18 (one pass: set TEST_POSTGRES or
+    GUARD_EMBEDDED_PG_VERSION)."""
     install(session, "dev")
-    session.run("pytest", *session.posargs)
+    if "TEST_POSTGRES" in os.environ or "GUARD_EMBEDDED_PG_VERSION" in os.environ:
+        session.run("pytest", *session.posargs)
+        return
+    for major in EMBEDDED_MAJORS:
+        session.log(f"tests on embedded PostgreSQL {major}")
+        env = {"TEST_POSTGRES": "embedded", "GUARD_EMBEDDED_PG_VERSION": major}
+        session.run("pytest", *session.posargs, env=env)

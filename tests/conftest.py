@@ -13,6 +13,9 @@ from sqlalchemy.engine import URL, Engine
 
 from backend.db.fresh_schema import upgrade_database
 from backend.db.postgres import PostgresServer, postgres_server
+from backend.db.postgres.embedded_server import VERSION_ENV
+from backend.db.postgres.majors import major_of
+from backend.db.postgres.provider import start_server
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +23,20 @@ def pg_server() -> Iterator[PostgresServer]:
     with postgres_server(os.environ.get("TEST_POSTGRES", "auto")) as server:
         print(f"\ntests use {server.describe()}")
         yield server
+
+
+@pytest.fixture(scope="session")
+def other_major_server(pg_server: PostgresServer) -> Iterator[PostgresServer]:
+    """An embedded server of the other bundled major (18, or 16 when the session runs on 18),
+    started the first time a test asks: a contract made on one major must hold on the other."""
+    major = 16 if major_of(pg_server.version) == 18 else 18
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(VERSION_ENV, str(major))
+        server = start_server("embedded")  # the variable is read at start only
+    try:
+        yield server
+    finally:
+        server.close()
 
 
 @pytest.fixture

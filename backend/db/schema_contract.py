@@ -5,11 +5,21 @@ nullability, default), enum types with labels in order, other types, indexes wit
 definitions, constraints, sequences, functions, views and extensions. The committed contract
 (``backend/db/schema_contract.json``) is the snapshot of a database upgraded to head; the dry-run,
 the downgrade test, the deploy verification and rebaselining all compare against snapshots.
+
+A snapshot reads the same on every PostgreSQL major the project runs on (15 to 18), so a
+contract made on one compares clean on another. The one difference in what the catalog shows
+(probed with identity columns, sequences, partial and expression indexes, check, unique,
+exclusion and foreign keys, defaults, generated columns, partitions, inheritance, views):
+PostgreSQL 18 also records every NOT NULL as a ``pg_constraint`` row (``contype = 'n'``, named
+``<table>_<column>_not_null``). Those rows are left out: the column's ``nullable`` already says
+it, on every major. The snapshot records the major it was read on (``server_major``);
+:func:`compare` ignores it and :func:`major_note` says when two majors met.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,8 +67,12 @@ SELECT c.relname AS table_name, k.conname AS name, k.contype AS kind,
        pg_get_constraintdef(k.oid) AS definition
 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = :schema AND c.relname <> ALL(:excluded)
+WHERE n.nspname = :schema AND c.relname <> ALL(:excluded) AND k.contype <> 'n'
 """
+# What renders differently from a major on, and how the snapshot evens it out: 18's NOT NULL
+# constraints (contype 'n', left out above) are the columns' nullability, which every major
+# records in pg_attribute.attnotnull.
+NORMALIZED_SINCE = ((18, "NOT NULL constraints folded into nullability"),)
 # A sequence owned by an excluded table (migration_audit.id) is excluded with it.
 _SEQUENCES = """
 SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -80,6 +94,7 @@ WHERE n.nspname = :schema AND NOT EXISTS (
   SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
 """
 _EXTENSIONS = "SELECT extname AS name FROM pg_extension WHERE extname <> 'plpgsql'"
+_SERVER_MAJOR = "SELECT current_setting('server_version_num')::int / 10000"
 
 CONSTRAINT_KINDS = {
     "p": "primary key",
@@ -122,6 +137,7 @@ def _read_catalog(connection: Connection) -> Snapshot:
     for row in rows(_ENUMS):
         enums.setdefault(row["name"], []).append(row["label"])
     return {
+        "server_major": connection.execute(sa.text(_SERVER_MAJOR)).scalar_one(),
         "tables": {name: dict(sorted(cols.items())) for name, cols in sorted(tables.items())},
         "enums": dict(sorted(enums.items())),
         "types": {r["name"]: r["kind"] for r in sorted(rows(_OTHER_TYPES), key=_name)},
@@ -147,6 +163,15 @@ def _name(row) -> str:
     return row["name"]
 
 
+MISSING, UNEXPECTED, CHANGED = "missing", "unexpected", "changed"
+_PLURALS = {"index": "indexes"}
+_CHANGES = {
+    MISSING: "missing from the database",
+    UNEXPECTED: "in the database but not expected",
+    CHANGED: "that differ",
+}
+
+
 @dataclass(frozen=True)
 class Difference:
     """One way a live schema differs from the expected one."""
@@ -154,13 +179,22 @@ class Difference:
     kind: str  # table, column, enum, type, index, constraint, sequence, view, function, extension
     name: str
     message: str
+    change: str = CHANGED  # MISSING, UNEXPECTED or CHANGED
 
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def group(self) -> str:
+        """Its kind of difference in plural words: "constraints in the database but not expected"."""
+        return f"{_PLURALS.get(self.kind, self.kind + 's')} {_CHANGES[self.change]}"
+
 
 def compare(live: Snapshot, expected: Snapshot) -> list[Difference]:
-    """Every difference between ``live`` and ``expected``, each named; empty when they agree."""
+    """Every difference between ``live`` and ``expected``, each named; empty when they agree.
+
+    The majors they were read on (``server_major``) are no difference: see :func:`major_note`.
+    """
     diffs: list[Difference] = []
     diffs += _compare_tables(live["tables"], expected["tables"])
     diffs += _compare_mapping("enum", live["enums"], expected["enums"], "labels")
@@ -192,12 +226,17 @@ def _compare_tables(live: dict, expected: dict) -> list[Difference]:
 
 def _compare_sets(kind: str, live, expected, prefix: str = "") -> list[Difference]:
     diffs = [
-        Difference(kind, prefix + name, f"{kind} {prefix}{name} is missing from the database")
+        Difference(
+            kind, prefix + name, f"{kind} {prefix}{name} is missing from the database", MISSING
+        )
         for name in sorted(set(expected) - set(live))
     ]
     diffs += [
         Difference(
-            kind, prefix + name, f"{kind} {prefix}{name} is in the database but not expected"
+            kind,
+            prefix + name,
+            f"{kind} {prefix}{name} is in the database but not expected",
+            UNEXPECTED,
         )
         for name in sorted(set(live) - set(expected))
     ]
@@ -233,6 +272,60 @@ def _show(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}={v!r}" for k, v in value.items()) + "}"
     return repr(value)
+
+
+def major_note(live: Snapshot, expected: Snapshot) -> str | None:
+    """One line when ``expected`` was made on another PostgreSQL major than ``live`` was read on.
+
+    "contract made on PostgreSQL 16, compared on 18 (NOT NULL constraints folded into
+    nullability)"; None for the same major, or a contract that does not record its major.
+    """
+    made, seen = expected.get("server_major"), live.get("server_major")
+    if made is None or seen is None or made == seen:
+        return None
+    evened = [
+        what for since, what in NORMALIZED_SINCE if min(made, seen) < since <= max(made, seen)
+    ]
+    return f"contract made on PostgreSQL {made}, compared on {seen}" + (
+        f" ({'; '.join(evened)})" if evened else ""
+    )
+
+
+# More differences than this print as a count by kind and the first few of each kind.
+MANY_DIFFERENCES = 20
+SHOWN_PER_KIND = 5
+
+
+def abridge(
+    groups: Sequence[str],
+    noun: str = "differences",
+    every_one: str = "",
+    shown: int = SHOWN_PER_KIND,
+) -> list[int | str]:
+    """How to print, for people, a long list of items whose kinds are ``groups`` (one per item).
+
+    Up to :data:`MANY_DIFFERENCES` items: every index, in order. More: a summary line ("495
+    differences: 495 constraints in the database but not expected", then ``every_one``, where
+    to see them all), then per kind, in order of first appearance, the indexes of its first
+    ``shown`` items and a line for the rest ("... and 490 more constraints in the database but
+    not expected"). Strings are lines to print, ints the items to print there. Machine formats
+    keep every item and never call this.
+    """
+    if len(groups) <= MANY_DIFFERENCES:
+        return list(range(len(groups)))
+    members: dict[str, list[int]] = {}
+    for index, group in enumerate(groups):
+        members.setdefault(group, []).append(index)
+    counts = ", ".join(f"{len(indexes)} {group}" for group, indexes in members.items())
+    layout: list[int | str] = [
+        f"{len(groups)} {noun}: {counts}; the first {shown} of each kind"
+        + (f" ({every_one})" if every_one else "")
+    ]
+    for group, indexes in members.items():
+        layout += indexes[:shown]
+        if len(indexes) > shown:
+            layout.append(f"... and {len(indexes) - shown} more {group}")
+    return layout
 
 
 def summary(snap: Snapshot) -> str:

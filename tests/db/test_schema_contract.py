@@ -65,3 +65,41 @@ def test_write_and_load_round_trip(tmp_path, engine):
     schema_contract.write(snap, tmp_path / "contract.json")
     assert schema_contract.load(tmp_path / "contract.json") == snap
     assert schema_contract.summary(snap).startswith("1 tables, 1 enum types, 2 indexes")
+
+
+def test_each_difference_names_its_kind_in_plural_words(engine):
+    expected = build(engine)
+    live = build(engine, "ALTER TABLE trades ADD COLUMN grade text; DROP INDEX ix_trades_status;")
+    groups = {d.name: d.group for d in schema_contract.compare(live, expected)}
+    assert groups == {
+        "trades.grade": "columns in the database but not expected",
+        "ix_trades_status": "indexes missing from the database",
+    }
+
+
+def test_a_long_list_prints_as_a_count_by_kind_and_the_first_five_of_each():
+    groups = ["constraints in the database but not expected"] * 490 + [
+        "indexes missing from the database"
+    ] * 5
+    layout = schema_contract.abridge(groups, every_one="every one with --format json")
+    assert layout[0] == (
+        "495 differences: 490 constraints in the database but not expected, 5 indexes missing "
+        "from the database; the first 5 of each kind (every one with --format json)"
+    )
+    assert layout[1:] == [
+        0,
+        1,
+        2,
+        3,
+        4,
+        "... and 485 more constraints in the database but not expected",
+        490,
+        491,
+        492,
+        493,
+        494,
+    ]
+
+
+def test_up_to_twenty_differences_print_in_full():
+    assert schema_contract.abridge(["columns that differ"] * 20) == list(range(20))

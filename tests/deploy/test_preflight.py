@@ -6,12 +6,18 @@ from pathlib import Path
 
 import pytest
 
+from backend.db import schema_contract
 from backend.db.deploy import preflight
+from backend.db.deploy.connection import server_info
 from backend.db.deploy.errors import PreflightError
+from backend.db.deploy.preflight import ExtensionNeed
+from backend.db.fresh_schema import migrated_snapshot
 from backend.db.migrations_config import SCHEMA_CONTRACT
+from backend.db.postgres import PostgresServer
+from backend.db.session import scratch_connection
 from backend.db.urls import render_url
 
-from .conftest import GOOD
+from .conftest import GOOD, Deploy, current_revision, table_exists
 
 PARTS = {
     "DB_HOST": "10.0.0.5",
@@ -90,3 +96,73 @@ def test_contract_is_the_projects_only_for_its_own_folder(tmp_path: Path) -> Non
         preflight.check("postgresql://u@h/db", {}, GOOD, tmp_path / "missing.json")
     if SCHEMA_CONTRACT.is_file():
         assert preflight.check("postgresql://u@h/db", {}).contract == SCHEMA_CONTRACT
+
+
+@pytest.mark.parametrize(
+    ("older", "newer"),
+    [
+        ("0.4.4", "0.5.0"),
+        ("0.5.0", "0.5.1"),
+        ("0.9.0", "0.10.0"),
+        ("0.5.0-rc1", "0.5.0"),
+        ("1.2beta1", "1.2"),
+        ("0.8.5", "1.0"),
+    ],
+)
+def test_extension_versions_compare_as_numbers(older: str, newer: str) -> None:
+    assert preflight.version_key(older) < preflight.version_key(newer)
+
+
+def test_trailing_zeros_do_not_count() -> None:
+    assert preflight.version_key("0.5") == preflight.version_key("0.5.0")
+
+
+def test_the_projects_schema_needs_pgvector_with_hnsw() -> None:
+    checked = preflight.check("postgresql://u@h/db", {})
+    assert checked.extensions == (ExtensionNeed("vector", "0.5.0", "HNSW indexes"),)
+    assert preflight.check("postgresql://u@h/db", {}, GOOD).extensions == ()
+
+
+def test_extensions_are_checked_against_what_the_server_has(fresh_db) -> None:
+    with scratch_connection(fresh_db) as connection:
+        before = server_info(connection).extensions
+        connection.exec_driver_sql("CREATE EXTENSION vector")
+        connection.commit()
+        after = server_info(connection).extensions
+    offered = before["vector"].default
+    assert before["vector"].installed is None and offered in before["vector"].versions
+    hnsw = ExtensionNeed("vector", "0.5.0", "HNSW indexes")
+    assert preflight.check_extensions((hnsw,), before) == [
+        f"vector {offered} available (>= 0.5.0 for HNSW indexes)"
+    ]
+    assert preflight.check_extensions((hnsw,), after) == [
+        f"vector {offered} installed (>= 0.5.0 for HNSW indexes)"
+    ]
+    future = ExtensionNeed("vector", "99.0", "time travel")
+    with pytest.raises(PreflightError) as caught:
+        preflight.check_extensions((future,), before)
+    assert str(caught.value) == (
+        f"CREATE EXTENSION vector would install {offered}; the schema needs vector >= 99.0 "
+        "for time travel; nothing was applied"
+    )
+    with pytest.raises(PreflightError, match=f"vector {offered} is installed; the schema needs "):
+        preflight.check_extensions((future,), after)
+    with pytest.raises(PreflightError, match="extension cotton_gin is not available"):
+        preflight.check_extensions((ExtensionNeed("cotton_gin"), hnsw), after)
+
+
+def test_an_unavailable_extension_stops_the_deploy_before_any_revision(
+    deploy: Deploy, db_url: str, pg_server: PostgresServer, tmp_path: Path
+) -> None:
+    contract = migrated_snapshot(pg_server, GOOD)
+    contract["extensions"] = [*contract["extensions"], "cotton_gin"]
+    schema_contract.write(contract, tmp_path / "contract.json")
+    code, out = deploy(
+        "--database-url", db_url, "--versions", GOOD, "--contract", tmp_path / "contract.json"
+    )
+    assert code == 2, out
+    failed = [line for line in out.splitlines() if "failed" in line]
+    assert failed == [
+        "✗ failed     extension cotton_gin is not available on this server; nothing was applied"
+    ]
+    assert current_revision(db_url) is None and not table_exists(db_url, "bale")

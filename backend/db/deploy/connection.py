@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
@@ -31,13 +31,34 @@ _PERMANENT = (
 
 
 @dataclass(frozen=True)
+class ExtensionStatus:
+    """One extension as the server offers it: what is installed, what it could install."""
+
+    name: str
+    installed: str | None  # pg_extension.extversion in this database, None when not created
+    default: str | None  # what CREATE EXTENSION installs; None when the server lacks its files
+    versions: tuple[str, ...] = ()  # every version the server can install
+
+
+@dataclass(frozen=True)
 class ServerInfo:
     """What the connection test reports."""
 
     version: str
+    major: int
     current_heads: tuple[str, ...]
-    pgvector_available: str | None  # the version the server could install, None if absent
-    pgvector_installed: str | None
+    extensions: dict[str, ExtensionStatus] = field(default_factory=dict)
+
+    @property
+    def pgvector_available(self) -> str | None:
+        """The pgvector version the server would install, None if it has none."""
+        vector = self.extensions.get("vector")
+        return vector.default if vector else None
+
+    @property
+    def pgvector_installed(self) -> str | None:
+        vector = self.extensions.get("vector")
+        return vector.installed if vector else None
 
 
 def backoff_delays(
@@ -111,22 +132,31 @@ def connect(
         sleep(pause)
 
 
+_EXTENSIONS = """
+SELECT coalesce(a.name, e.extname) AS name, e.extversion AS installed,
+       a.default_version AS default,
+       array(SELECT v.version FROM pg_available_extension_versions v WHERE v.name = a.name)
+         AS versions
+FROM pg_available_extensions a FULL JOIN pg_extension e ON e.extname = a.name
+"""
+
+
 def server_info(connection: Connection) -> ServerInfo:
-    """Server version, the revision(s) recorded in ``alembic_version``, and pgvector's status."""
+    """Server version and major, the revision(s) in ``alembic_version``, and the extensions.
+
+    Extensions: every one the server offers (``pg_available_extensions`` and
+    ``pg_available_extension_versions``) or this database has (``pg_extension.extversion``).
+    """
     version = connection.execute(sa.text("SHOW server_version")).scalar_one()
+    number = int(connection.execute(sa.text("SHOW server_version_num")).scalar_one())
     heads = current_heads(connection)
-    row = connection.execute(
-        sa.text(
-            "SELECT default_version, installed_version FROM pg_available_extensions "
-            "WHERE name = 'vector'"
-        )
-    ).first()
+    extensions = {
+        row.name: ExtensionStatus(row.name, row.installed, row.default, tuple(row.versions))
+        for row in connection.execute(sa.text(_EXTENSIONS))
+    }
     connection.rollback()  # leave no transaction open: Alembic must own the next ones
     return ServerInfo(
-        version=version,
-        current_heads=heads,
-        pgvector_available=row[0] if row else None,
-        pgvector_installed=row[1] if row else None,
+        version=version, major=number // 10000, current_heads=heads, extensions=extensions
     )
 
 

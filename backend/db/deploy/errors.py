@@ -14,17 +14,23 @@ EXIT_ENVIRONMENT = 2
 class DeployError(Exception):
     """The deploy stopped; ``str(error)`` is one line for the operator and never holds a secret.
 
-    ``differences`` lists what differs (schema or revisions), one line each, printed below it.
+    ``differences`` lists what differs (schema or revisions), one line each, printed below it;
+    ``groups``, when given, names each one's kind, so that a long list prints as a count by kind.
     """
 
     exit_code = EXIT_FAILED
 
     def __init__(
-        self, message: str, revision: str | None = None, differences: list[str] | None = None
+        self,
+        message: str,
+        revision: str | None = None,
+        differences: list[str] | None = None,
+        groups: list[str] | None = None,
     ) -> None:
         super().__init__(message)
         self.revision = revision
         self.differences = list(differences or [])
+        self.groups = list(groups) if groups else None
 
 
 class PreflightError(DeployError):

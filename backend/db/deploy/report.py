@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.engine import URL
 
+from backend.db.schema_contract import abridge
 from backend.db.urls import mask_text
 
 _MARKS = {
@@ -80,13 +81,29 @@ class Reporter:
     def error(self, step: str, message: str, **fields: Any) -> None:
         self.event("ERROR", step, message, **fields)
 
-    def details(self, step: str, lines: Iterable[str], severity: str = "NOTICE") -> None:
-        """Indented lines under the previous one (pending revisions, schema differences)."""
-        for line in lines:
-            if self.json_logs:
+    def details(
+        self,
+        step: str,
+        lines: Iterable[str],
+        severity: str = "NOTICE",
+        groups: Sequence[str] | None = None,
+    ) -> None:
+        """Indented lines under the previous one (pending revisions, schema differences).
+
+        With ``groups`` (each line's kind), more than 20 lines print for people as a count by
+        kind and the first few of each; JSON logs keep every line.
+        """
+        lines = list(lines)
+        if self.json_logs:
+            for line in lines:
                 self.event(severity, step, line)
-            else:
-                self.console.print(f"  {'':<10}   {escape(self.mask(line))}")
+            return
+        layout = (
+            abridge(groups, every_one="every one with --json-logs") if groups else range(len(lines))
+        )
+        for entry in layout:
+            text = entry if isinstance(entry, str) else lines[entry]
+            self.console.print(f"  {'':<10}   {escape(self.mask(text))}")
 
     def text(self, text: str) -> None:
         """A block printed as is (the dry-run's SQL)."""

@@ -51,7 +51,7 @@ def run(
         outcome = _run(options, env, reporter)
     except DeployError as exc:
         reporter.error("failed", str(exc), revision=exc.revision)
-        reporter.details("failed", exc.differences, severity="ERROR")
+        reporter.details("failed", exc.differences, severity="ERROR", groups=exc.groups)
         return exc.exit_code
     except Exception as exc:  # noqa: BLE001 - the operator gets one masked line, not a traceback
         if options.debug:
@@ -109,6 +109,8 @@ def _connected(options, env, reporter, checked, engine, session: Connection, att
         f"PostgreSQL {info.version} at {render_url(checked.url)} "
         f"(attempt {attempt}); {vector}; current revision {', '.join(info.current_heads) or 'base'}",
     )
+    same, major = preflight.major_report(info.major, checked.production_major)
+    (reporter.info if same else reporter.warning)("postgres", major)
     if options.command == "history":
         rows = audit.history(session)
         reporter.table(
@@ -133,6 +135,9 @@ def _connected(options, env, reporter, checked, engine, session: Connection, att
     if options.command == "verify":
         return _verify(session, checked.head, checked, reporter)
 
+    # Before the lock and any revision: a missing or too old extension fails half-way otherwise.
+    for line in preflight.check_extensions(checked.extensions, info.extensions):
+        reporter.info("extension", line)
     waited = lock.acquire(
         session,
         options.lock_wait,
@@ -226,6 +231,8 @@ def _verify(session, target, checked, reporter, applied: int | None = None) -> s
         else "schema contract not compared"
     )
     reporter.info("verify", f"at {result.revision or 'base'}; {schema}")
+    if result.note:
+        reporter.notice("verify", result.note)
     prefix = (
         f"{applied} revision(s) applied; "
         if applied

@@ -20,6 +20,7 @@ from backend.db.deploy.errors import VerificationFailed
 class Verified:
     revision: str | None
     schema: str | None  # the live schema's summary, None when the contract was not compared
+    note: str | None = None  # the contract was made on another PostgreSQL major (how it compared)
 
 
 def verify(
@@ -37,13 +38,17 @@ def verify(
         )
     if contract is None or target != head:
         return Verified(target, None)
-    live, differences = compare_with_contract(connection, contract)
+    live, expected = schema_contract.snapshot(connection), schema_contract.load(contract)
+    differences = schema_contract.compare(live, expected)
+    note = schema_contract.major_note(live, expected)
     if differences:
         raise VerificationFailed(
-            f"the live schema differs from the contract {contract} in {len(differences)} place(s)",
-            differences=differences,
+            f"the live schema differs from the contract {contract} in {len(differences)} place(s)"
+            + (f" ({note})" if note else ""),
+            differences=[d.message for d in differences],
+            groups=[d.group for d in differences],
         )
-    return Verified(target, schema_contract.summary(live))
+    return Verified(target, schema_contract.summary(live), note)
 
 
 def compare_with_contract(

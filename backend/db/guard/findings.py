@@ -42,6 +42,9 @@ class Finding:
     line: int | None
     message: str
     hint: str
+    # Its kind among many alike findings of its rule ("constraints in the database but not
+    # expected"): the text report counts a long run of them by kind and shows a few of each.
+    group: str | None = None
 
     def __post_init__(self) -> None:
         resolve(self.rule)
@@ -59,6 +62,8 @@ class Finding:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["severity"] = self.severity.value
+        if self.group is None:
+            del data["group"]
         return data
 
 
