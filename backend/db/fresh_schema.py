@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
 from sqlalchemy.engine import URL, Connection
 
 from backend.db import schema_contract
-from backend.db.migrations_config import SCHEMA_CONTRACT, alembic_config
+from backend.db.migrations_config import SCHEMA_CONTRACT, script_directory
+from backend.db.migrator.stepper import Stepper
 from backend.db.postgres import PostgresServer, postgres_server
 from backend.db.session import scratch_connection
 
@@ -16,9 +16,9 @@ from backend.db.session import scratch_connection
 def upgrade_connection(
     connection: Connection, target: str = "heads", versions_dir: str | Path | None = None
 ) -> None:
-    """Migrate the database on ``connection`` to ``target`` with the project's env.py; commit."""
-    command.upgrade(alembic_config(versions_dir, connection=connection), target)
-    connection.commit()
+    """Migrate the database on ``connection`` to ``target`` with the project's env.py, one
+    committed transaction per revision (the kernel's Stepper, as the guard and the deploy do)."""
+    Stepper(script_directory(versions_dir), connection).upgrade(target)
 
 
 def upgrade_database(

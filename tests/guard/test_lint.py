@@ -9,6 +9,7 @@ import pytest
 
 from backend.db.guard.checks import lint, security
 from backend.db.guard.context import GuardContext
+from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import Finding, Severity
 from backend.db.guard.revision_source import parse_revision
 from backend.db.guard.rules.lint import (
@@ -256,3 +257,16 @@ def test_lint_and_security_share_one_parse_of_each_file() -> None:
     security.run(context)
     assert context.revision_sources() is sources
     assert [source.path for source in sources] == context.revision_files()
+
+
+def test_a_guard_bug_reading_the_graph_stops_the_run_instead_of_blaming_a_revision(
+    monkeypatch,
+) -> None:
+    class BrokenScripts:
+        def get_heads(self):
+            raise RuntimeError("the guard's own bug")
+
+    context = GuardContext.create()
+    monkeypatch.setattr(context.folder, "scripts", lambda: BrokenScripts())
+    with pytest.raises(GuardError, match="reading the revision graph: RuntimeError"):
+        lint.run(context)

@@ -46,7 +46,9 @@ class LazyServer:
         could be had."""
         with self._lock:
             if self._forbidden:
-                raise ServerForbidden("internal error: the static checks' process asked for the server")
+                raise ServerForbidden(
+                    "internal error: the static checks' process asked for the server"
+                )
             if self._error is not None:
                 raise self._error
             if self._server is None and self.lent is not None:

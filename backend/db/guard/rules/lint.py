@@ -15,6 +15,7 @@ from alembic.script.revision import CycleDetected, ResolutionError
 from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding, error, warning
 from backend.db.guard.revision_source import IRREVERSIBLE, RevisionSource
+from backend.db.guard.revisions import caused_by_revisions, guard_failure
 from backend.db.guard.rules.upgrade_operations import describe, upgrade_operations
 
 APP_PACKAGES = frozenset({"backend", "app"})
@@ -56,7 +57,11 @@ def read_graph(context: GuardContext, revisions: list[RevisionSource]) -> Revisi
         return RevisionGraph(missing=str(exc.argument))
     except KeyError as exc:
         return RevisionGraph(missing=str(exc.args[0]))
-    except Exception as exc:  # an import error or a bad header in a revision: report, don't crash
+    except Exception as exc:  # noqa: BLE001 - judged by its cause below
+        # An import error or a bad header in a revision is reported; the guard's own bug is not
+        # a finding about the user's files: it stops the run (exit 2).
+        if not caused_by_revisions(exc, context.versions_dir, while_loading=True):
+            raise guard_failure("reading the revision graph", exc) from exc
         return RevisionGraph(load_error=f"{type(exc).__name__}: {exc}")
     return RevisionGraph(heads=sorted(set(heads)), loaded=True)
 

@@ -55,7 +55,7 @@ def postgres_text(executed: ExecutedSql) -> str:
         return sql
     try:
         return str(sa.text(sql).compile(dialect=DOLLAR_PARAMS))
-    except Exception:  # SQLAlchemy refuses it: let pglast judge the text as written
+    except Exception:  # noqa: BLE001 - SQLAlchemy refuses it: let pglast judge the text as written
         return sql
 
 
