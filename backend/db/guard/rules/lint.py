@@ -146,9 +146,14 @@ def require_real_downgrade(revision: RevisionSource, path: str) -> Iterator[Find
         return
     if _is_trivial(upgrade):
         return
-    operations = upgrade_operations(revision)
+    downgrade_is_trivial = _is_trivial(downgrade)
+    if not downgrade_is_trivial and not reason:
+        return
+    # Only a downgrade that does nothing (or a declared one) needs to know what upgrade() does:
+    # reading every op of a large baseline is the costly part of lint.
+    operations = upgrade_operations(revision) if downgrade_is_trivial else []
     data_only = bool(operations) and all(op.data_only for op in operations)
-    if reason and (data_only or not _is_trivial(downgrade)):
+    if reason and (data_only or not downgrade_is_trivial):
         yield warning(
             "declared-irreversible",
             path,
@@ -157,8 +162,6 @@ def require_real_downgrade(revision: RevisionSource, path: str) -> Iterator[Find
             "keeps the data upgrade() changed",
             "Make sure the release before it can run with the changed data.",
         )
-        return
-    if not _is_trivial(downgrade):
         return
     does = describe(operations) or "does work"
     undo = _downgrade_does(downgrade)
