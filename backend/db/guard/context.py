@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backend.db.guard.errors import GuardError
-from backend.db.guard.findings import Finding
+from backend.db.guard.findings import Finding, Table
 from backend.db.guard.inputs import check_versions_dir, read_contract, revision_files
 from backend.db.migrations_config import SCHEMA_CONTRACT, VERSIONS_DIR, repo_relative
 from backend.db.postgres import PostgresServer, ProviderError
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
     from backend.db.guard.revision_source import RevisionSource
+    from backend.db.guard.since import Since
     from backend.db.schema_contract import Snapshot
 
 # A step still running after this long gets a progress line, so a slow run never looks hung.
@@ -57,6 +58,8 @@ class GuardContext:
     lent_server: PostgresServer | None = None
     contract_path: Path | None = None
     compare_models: bool | None = None
+    # --since: the revisions new since a ref are judged, the old ones are only the base.
+    since: Since | None = None
     progress: Callable[[str], None] = lambda message: None
     run_notes: list[str] = field(default_factory=list)
     # With both database checks, dry-run leaves its database at head for downgrade-test, so
@@ -224,6 +227,15 @@ class GuardContext:
     def notes(self) -> list[str]:
         return self._collector()[1]
 
+    @property
+    def tables(self) -> list[Table]:
+        """The current check's tables (``findings.Table``: title, header, rows); the reports
+        show them under the check (markdown) or in its JSON."""
+        tables = getattr(self._local, "tables", None)
+        if tables is None:
+            tables = self._local.tables = []
+        return tables
+
     def _collector(self) -> tuple[list[tuple[str, float]], list[str]]:
         collector = getattr(self._local, "collector", None)
         if collector is None:
@@ -233,12 +245,12 @@ class GuardContext:
     @contextmanager
     def collecting(self) -> Iterator[tuple[list[tuple[str, float]], list[str]]]:
         """Collect this thread's steps and notes into fresh lists (one check's worth)."""
-        previous = getattr(self._local, "collector", None)
-        self._local.collector = ([], [])
+        previous = getattr(self._local, "collector", None), getattr(self._local, "tables", None)
+        self._local.collector, self._local.tables = ([], []), []
         try:
             yield self._local.collector
         finally:
-            self._local.collector = previous
+            self._local.collector, self._local.tables = previous
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:

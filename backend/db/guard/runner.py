@@ -28,12 +28,14 @@ def run_check(name: str, context: GuardContext) -> CheckResult:
     started = time.perf_counter()
     with context.collecting() as (steps, notes):
         findings = check_function(name)(context)
+        tables = list(context.tables)
     return CheckResult(
         check=name,
         findings=list(findings),
         duration_s=time.perf_counter() - started,
         steps=steps,
         notes=notes,
+        tables=tables,
     )
 
 
