@@ -144,16 +144,18 @@ def guard(capsys, versions: Path = FAILING) -> tuple[int, str, str]:
 
 
 def ours(github: GitHub) -> list[dict]:
-    return [c for c in github.comments if c["body"].startswith(github_comment.MARKER)]
+    return [c for c in github.comments if c["body"].startswith(github_comment.heading("lint"))]
 
 
 def test_first_run_creates_one_comment_and_the_second_updates_that_same_comment(
     github: GitHub, capsys
 ) -> None:
-    # Others' comments, enough of them for the list to take several pages; one quotes ours.
+    # Others' comments, enough for the list to take several pages; one quotes ours, one is the
+    # guard's comment of another job (another check).
     github.add("LGTM", "reviewer")
     github.add(f"> {github_comment.MARKER}\n> quoted", "reviewer")
     github.add("please rebase", "lead")
+    github.add(github_comment.heading("security") + "the security job's report", "actions")
     others = [dict(c) for c in github.comments]
 
     code, _, err = guard(capsys)

@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             context.close()
     _emit(args, results, run_notes, as_list=args.check == "all")
     if args.github_comment:
-        _comment(results, run_notes, err)
+        _comment(args.check, results, run_notes, err)
     return EXIT_PASSED if all(result.ok for result in results) else EXIT_FINDINGS
 
 
@@ -176,11 +176,11 @@ def _since(args, versions_dir: Path) -> since.Since | None:
     return since.resolve(args.since, versions_dir) if args.since else None
 
 
-def _comment(results, run_notes: list[str], err: Console) -> None:
+def _comment(checks: str, results, run_notes: list[str], err: Console) -> None:
     """Post or update the pull request's comment; a refusal is one warning line, never a
     different exit code (the verdict is the checks', not GitHub's)."""
     try:
-        posted = github_comment.post(markdown.render(results, run_notes))
+        posted = github_comment.post(markdown.render(results, run_notes), checks)
     except github_comment.CommentNotPosted as exc:
         err.print(f"{PROG}: warning: pull-request comment not posted: {exc}", markup=False)
         return

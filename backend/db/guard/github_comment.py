@@ -1,7 +1,8 @@
 """The guard's report as one pull-request comment, updated in place on every run.
 
 GitHub's REST API, issues comments endpoints (a pull request is an issue): list the pull
-request's comments (every page), find the one that starts with :data:`MARKER`, update it with
+request's comments (every page), find the one that starts with :data:`MARKER` (and the checks it
+reports: one comment per job), update it with
 ``PATCH /repos/{owner}/{repo}/issues/comments/{id}``, or create it with ``POST
 /repos/{owner}/{repo}/issues/{n}/comments``. So a pull request carries one guard comment that
 always shows the latest run, never a pile of them.
@@ -47,13 +48,15 @@ class Posted:
     url: str | None
 
 
-def post(report: str, environ: Mapping[str, str] = os.environ) -> Posted:
-    """Create or update the pull request's guard comment with ``report`` (markdown)."""
+def post(report: str, checks: str = "all", environ: Mapping[str, str] = os.environ) -> Posted:
+    """Create or update the pull request's guard comment of ``checks`` (the CLI's check
+    argument: jobs that run one check each keep one comment each) with ``report`` (markdown)."""
     api = _Api.from_environment(environ)
     try:
         number = pull_request_number(environ)
-        body = f"{MARKER}\n{report}"
-        existing = _find_own_comment(api, number)
+        header = heading(checks)
+        existing = _find_own_comment(api, number, header)
+        body = header + report
         if existing is None:
             made = api.request("POST", f"/repos/{api.repository}/issues/{number}/comments", body)
             return Posted("created", made["id"], made.get("html_url"))
@@ -79,13 +82,19 @@ def pull_request_number(environ: Mapping[str, str]) -> int:
     return number
 
 
-def _find_own_comment(api: _Api, number: int) -> int | None:
-    """The id of the first comment whose body starts with the marker, across every page."""
+def heading(checks: str) -> str:
+    """The hidden lines a guard comment starts with: the marker, then which checks it shows."""
+    return f"{MARKER}\n<!-- checks: {checks} -->\n"
+
+
+def _find_own_comment(api: _Api, number: int, header: str) -> int | None:
+    """The id of the first comment that starts with ``header``, across every page (a reply
+    quoting it starts with ``>``, so it is never taken for ours)."""
     url: str | None = f"/repos/{api.repository}/issues/{number}/comments?per_page={PER_PAGE}"
     while url is not None:
         comments, url = api.request_page(url)
         for comment in comments:
-            if (comment.get("body") or "").startswith(MARKER):
+            if (comment.get("body") or "").startswith(header):
                 return comment["id"]
     return None
 
