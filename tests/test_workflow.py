@@ -1,9 +1,9 @@
-"""The CI workflow runs exactly the guard's nox sessions, one per job, and uploads their reports."""
+"""The CI workflow runs the guard's checks through action.yml, one nox session's check per job,
+and uploads their reports."""
 
 from __future__ import annotations
 
 import ast
-import shlex
 from functools import cache
 from pathlib import Path
 
@@ -36,36 +36,58 @@ def nox_sessions() -> set[str]:
     }
 
 
+def guard_sessions() -> dict[str, str]:
+    """Session name -> the check it runs: the ``guard(session, "<check>")`` call in its body."""
+    tree = ast.parse((ROOT / "noxfile.py").read_text())
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name in nox_sessions():
+            for call in ast.walk(node):
+                if isinstance(call, ast.Call) and ast.unparse(call.func) == "guard":
+                    found[node.name] = call.args[1].value
+    return found
+
+
 def run_commands(job: dict) -> list[str]:
     return [step["run"] for step in job["steps"] if "run" in step]
+
+
+def guard_step(job: dict) -> dict:
+    """The job's one step that uses the repository's own action (action.yml)."""
+    [step] = [step for step in job["steps"] if step.get("uses") == "./"]
+    return step
 
 
 def test_jobs_are_the_four_guard_checks() -> None:
     assert set(workflow()["jobs"]) == set(JOB_SESSIONS)
 
 
-def test_each_job_runs_exactly_its_nox_session() -> None:
-    sessions = nox_sessions()
+def test_each_job_runs_exactly_its_nox_sessions_check_through_the_action() -> None:
+    sessions = guard_sessions()
     for name, job in workflow()["jobs"].items():
-        nox_runs = [shlex.split(c) for c in run_commands(job) if c.startswith("nox ")]
-        assert len(nox_runs) == 1, name
-        argv = nox_runs[0]
-        assert argv[:3] == ["nox", "-s", JOB_SESSIONS[name]], name
-        assert argv[2] in sessions, f"{argv[2]} is not a session of noxfile.py"
-        assert argv[3] == "--", name  # anything after goes to migration-guard
+        assert JOB_SESSIONS[name] in sessions, f"{JOB_SESSIONS[name]} is not a guard session"
+        assert guard_step(job)["with"]["checks"] == sessions[JOB_SESSIONS[name]], name
 
 
-def test_every_job_installs_nox_and_nothing_else_runs() -> None:
+def test_no_job_runs_commands_of_its_own() -> None:
     for name, job in workflow()["jobs"].items():
-        commands = run_commands(job)
-        assert commands[0] == 'pip install "nox[uv]"', name
-        assert len(commands) == 2, f"{name}: no logic in YAML, only install and the session"
+        assert run_commands(job) == [], f"{name}: no logic in YAML, only the action"
+
+
+def test_each_job_judges_what_is_new_since_the_target_branch_and_comments() -> None:
+    for name, job in workflow()["jobs"].items():
+        inputs = guard_step(job)["with"]
+        assert inputs["since"] == "origin/${{ github.base_ref }}", name
+        assert inputs["comment"] == "true", name
+        checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout"))
+        assert checkout["with"]["fetch-depth"] == 0, f"{name}: --since needs the target branch"
+    assert workflow()["permissions"]["pull-requests"] == "write"
 
 
 def test_reports_are_uploaded_from_the_file_the_session_writes() -> None:
     for name, job in workflow()["jobs"].items():
-        argv = shlex.split(next(c for c in run_commands(job) if c.startswith("nox ")))
-        fmt, output = argv[argv.index("--format") + 1], argv[argv.index("--output") + 1]
+        inputs = guard_step(job)["with"]
+        fmt, output = inputs["format"], inputs["output"]
         uploads = [step for step in job["steps"] if "upload" in step.get("uses", "")]
         assert len(uploads) == 1, name
         upload = uploads[0]

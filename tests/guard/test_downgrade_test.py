@@ -16,9 +16,9 @@ SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios" / "downgrade_te
 def run_on(context_for):
     def run(versions: Path | None = None):
         context = context_for(versions)
-        with context.recorder.collecting() as (steps, notes):
+        with context.recorder.collecting() as record:
             findings = downgrade_test.run(context).findings
-        return findings, [name for name, _ in steps], notes
+        return findings, [name for name, _ in record.steps], record.notes
 
     return run
 

@@ -14,9 +14,9 @@ SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios" / "dry_run"
 
 
 def run(context: GuardContext):
-    with context.recorder.collecting() as (steps, notes):
+    with context.recorder.collecting() as record:
         findings = dry_run.run(context).findings
-    return findings, [name for name, _ in steps], notes
+    return findings, [name for name, _ in record.steps], record.notes
 
 
 def test_project_chain_matches_contract_and_models(context_for) -> None:

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from rich.console import Console
 
-from backend.db.guard import report, runner
+from backend.db.guard import github_comment, report, runner, since
 from backend.db.guard.checks import CHECK_MODULES
 from backend.db.guard.context import GuardContext
 from backend.db.guard.errors import EXIT_COULD_NOT_RUN, GuardError
 from backend.db.guard.inputs import check_report_path
-from backend.db.guard.report import github, rules, text
+from backend.db.guard.report import github, markdown, rules, text
 from backend.db.migrations_config import VERSIONS_DIR
 from backend.db.postgres import POSTGRES_MODES
 from backend.db.urls import mask_text
@@ -42,6 +42,13 @@ def parser() -> argparse.ArgumentParser:
         "check",
         choices=[*CHECK_MODULES, "all", "rules"],
         help="which check to run (rules: list every rule the guard reports)",
+    )
+    p.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        help="revision files to judge (what pre-commit passes: the changed ones); the others "
+        "of their folder are the base, as with --since (default --versions: their folder)",
     )
     p.add_argument(
         "--versions",
@@ -75,6 +82,18 @@ def parser() -> argparse.ArgumentParser:
         help="dry-run: compare the migrated schema with the project's models (default: only for "
         "the project's own folder)",
     )
+    p.add_argument(
+        "--since",
+        metavar="REF",
+        help="judge only the revisions new since REF (a git ref such as origin/main, or a "
+        "revision id): the older ones are applied as the base, their own findings not reported",
+    )
+    p.add_argument(
+        "--github-comment",
+        action="store_true",
+        help="post the markdown report as a pull-request comment, updated in place on every run "
+        "(GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH; a refusal is only a warning)",
+    )
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     return p
 
@@ -91,12 +110,14 @@ def main(argv: list[str] | None = None) -> int:
         with _sigterm_as_exit():
             if args.output is not None:
                 check_report_path(args.output)  # before the checks, not after them
+            versions_dir = _versions_dir(args)
             context = GuardContext.create(
-                versions_dir=args.versions or VERSIONS_DIR,
+                versions_dir=versions_dir,
                 postgres=args.postgres,
                 database_url=args.database_url,
                 contract_path=args.contract,
                 compare_models=args.compare_models,
+                since=_since(args, versions_dir),
                 progress=lambda message: err.print(f"[dim]{PROG}: {message}[/dim]"),
             )
             results = runner.run(names, context)
@@ -111,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         if context is not None:
             context.close()
     _emit(args, results, run_notes, as_list=args.check == "all")
+    if args.github_comment:
+        _comment(args.check, results, run_notes, err)
     return EXIT_PASSED if all(result.ok for result in results) else EXIT_FINDINGS
 
 
@@ -132,8 +155,37 @@ def _emit(args, results, run_notes: list[str], as_list: bool) -> None:
                 sys.stderr if args.format in MACHINE_FORMATS and not args.output else sys.stdout
             )
             stream.write(github.annotations(results))
-        github.append_summary(results)
+        github.append_summary(results, run_notes)
     sys.stdout.flush()
+
+
+def _versions_dir(args) -> Path:
+    """``--versions``, else the folder of the files given, else the project's own."""
+    if args.versions is not None or not args.files:
+        return args.versions or VERSIONS_DIR
+    folders = {path.resolve().parent for path in args.files}
+    if len(folders) > 1:
+        raise GuardError("the files given are in several folders; pass --versions DIR")
+    return folders.pop()
+
+
+def _since(args, versions_dir: Path) -> since.Since | None:
+    if args.files and args.since:
+        raise GuardError("give revision files or --since, not both")
+    if args.files:
+        return since.given(args.files, versions_dir)
+    return since.resolve(args.since, versions_dir) if args.since else None
+
+
+def _comment(checks: str, results, run_notes: list[str], err: Console) -> None:
+    """Post or update the pull request's comment; a refusal is one warning line, never a
+    different exit code (the verdict is the checks', not GitHub's)."""
+    try:
+        posted = github_comment.post(markdown.render(results, run_notes), checks)
+    except github_comment.CommentNotPosted as exc:
+        err.print(f"{PROG}: warning: pull-request comment not posted: {exc}", markup=False)
+        return
+    err.print(f"{PROG}: pull-request comment {posted.action} (id {posted.comment_id})")
 
 
 def _list_rules(args) -> int:

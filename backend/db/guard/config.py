@@ -17,6 +17,8 @@ from backend.db.migrations_config import SCHEMA_CONTRACT, VERSIONS_DIR
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
+    from backend.db.guard.since import Since
+
 
 @dataclass(frozen=True)
 class GuardConfig:
@@ -33,6 +35,8 @@ class GuardConfig:
     database_url: str | URL | None = field(default=None, repr=False)
     contract_path: Path | None = None
     compare_models: bool = False
+    # --since: the revisions new since a ref are judged, the older ones are only the base.
+    since: Since | None = None
     given_contract: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -43,6 +47,7 @@ class GuardConfig:
         database_url: str | URL | None = None,
         contract_path: str | Path | None = None,
         compare_models: bool | None = None,
+        since: Since | None = None,
     ) -> GuardConfig:
         """A checked configuration; GuardError (exit 2) names a bad input."""
         versions_dir = Path(versions_dir).resolve()
@@ -60,6 +65,7 @@ class GuardConfig:
             database_url=database_url,
             contract_path=contract_path,
             compare_models=is_project if compare_models is None else compare_models,
+            since=since,
             given_contract=given,
         )
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from backend.db.guard.config import GuardConfig
 from backend.db.guard.errors import GuardError
+from backend.db.guard.findings import Table
 from backend.db.guard.inputs import read_contract
 from backend.db.guard.revisions import OfflineSql, RevisionFolder
 from backend.db.migrations_config import VERSIONS_DIR, repo_relative
@@ -31,40 +32,43 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
     from backend.db.guard.revision_source import RevisionSource
+    from backend.db.guard.since import Since
     from backend.db.schema_contract import Snapshot
 
 
+@dataclass
+class CheckRecord:
+    """What one check recorded besides its findings: timed steps, notes, and tables."""
+
+    steps: list[tuple[str, float]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
 class Recorder:
-    """The timed steps and notes of the check each thread is running (static checks may run in
-    a thread beside the database checks: each gets its own lists)."""
+    """The record of the check each thread is running (static checks may run in a thread beside
+    the database checks: each gets its own)."""
 
     def __init__(self, progress: Callable[[str], None] = lambda message: None) -> None:
         self.progress = progress
         self._local = threading.local()
 
-    def _collector(self) -> tuple[list[tuple[str, float]], list[str]]:
-        collector = getattr(self._local, "collector", None)
-        if collector is None:
-            collector = self._local.collector = ([], [])
-        return collector
-
     @property
-    def steps(self) -> list[tuple[str, float]]:
-        return self._collector()[0]
-
-    @property
-    def notes(self) -> list[str]:
-        return self._collector()[1]
+    def current(self) -> CheckRecord:
+        record = getattr(self._local, "record", None)
+        if record is None:
+            record = self._local.record = CheckRecord()
+        return record
 
     @contextmanager
-    def collecting(self) -> Iterator[tuple[list[tuple[str, float]], list[str]]]:
-        """Collect this thread's steps and notes into fresh lists (one check's worth)."""
-        previous = getattr(self._local, "collector", None)
-        self._local.collector = ([], [])
+    def collecting(self) -> Iterator[CheckRecord]:
+        """Record this thread's steps, notes and tables afresh (one check's worth)."""
+        previous = getattr(self._local, "record", None)
+        self._local.record = CheckRecord()
         try:
-            yield self._local.collector
+            yield self._local.record
         finally:
-            self._local.collector = previous
+            self._local.record = previous
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
@@ -74,7 +78,7 @@ class Recorder:
             with announce_if_slow(self.progress, name):
                 yield
         finally:
-            self.steps.append((name, time.perf_counter() - started))
+            self.current.steps.append((name, time.perf_counter() - started))
 
 
 @dataclass(frozen=True)
@@ -94,13 +98,14 @@ class GuardContext:
         database_url: str | URL | None = None,
         contract_path: str | Path | None = None,
         compare_models: bool | None = None,
+        since: Since | None = None,
         lent_server: PostgresServer | None = None,
         progress: Callable[[str], None] = lambda message: None,
     ) -> GuardContext:
         """A run over ``versions_dir``; ``lent_server`` is a server the caller runs (used for
         every check, never stopped). GuardError (exit 2) names a bad input."""
         config = GuardConfig.create(
-            versions_dir, postgres, database_url, contract_path, compare_models
+            versions_dir, postgres, database_url, contract_path, compare_models, since
         )
         return cls(
             config=config,
@@ -126,6 +131,10 @@ class GuardContext:
     @property
     def is_project(self) -> bool:
         return self.config.is_project
+
+    @property
+    def since(self) -> Since | None:
+        return self.config.since
 
     def contract(self) -> Snapshot:
         """The schema contract: the one given (read when the run was made), else the file at
@@ -173,11 +182,17 @@ class GuardContext:
 
     @property
     def steps(self) -> list[tuple[str, float]]:
-        return self.recorder.steps
+        return self.recorder.current.steps
 
     @property
     def notes(self) -> list[str]:
-        return self.recorder.notes
+        return self.recorder.current.notes
+
+    @property
+    def tables(self) -> list[Table]:
+        """The current check's tables (title, header, rows): shown under the check in markdown,
+        carried in its JSON."""
+        return self.recorder.current.tables
 
     def step(self, name: str):
         return self.recorder.step(name)

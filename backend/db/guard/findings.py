@@ -14,6 +14,7 @@ from backend.db.guard.rules.registry import Rule, Severity, UnknownRule, resolve
 
 __all__ = [
     "CheckResult",
+    "Table",
     "Finding",
     "Severity",
     "UnknownRule",
@@ -114,15 +115,37 @@ def _as(
     return made
 
 
+@dataclass(frozen=True)
+class Table:
+    """A table a check adds to its result (e.g. one row per revision with its timings).
+
+    Reports show it as it is: ``title`` above, ``header`` the column names, each row one cell per
+    column, already formatted as text. A check appends it to ``context.tables`` while it runs.
+    """
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "title": self.title,
+            "header": list(self.header),
+            "rows": [list(r) for r in self.rows],
+        }
+
+
 @dataclass
 class CheckResult:
-    """The outcome of one check: its findings, timed steps and notes (e.g. skipped steps)."""
+    """The outcome of one check: its findings, timed steps, notes (e.g. skipped steps) and
+    tables (details the check wants a reader to see, such as per-revision figures)."""
 
     check: str
     findings: list[Finding] = field(default_factory=list)
     duration_s: float = 0.0
     steps: list[tuple[str, float]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -145,4 +168,5 @@ class CheckResult:
             "findings": [f.to_dict() for f in self.findings],
             "steps": [{"name": n, "duration_s": round(d, 3)} for n, d in self.steps],
             "notes": list(self.notes),
+            "tables": [t.to_dict() for t in self.tables],
         }

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backend.db.guard.checks.revision_findings import offline_failure
 from backend.db.guard.errors import GuardError
-from backend.db.guard.findings import Finding
+from backend.db.guard.findings import Finding, error
 from backend.db.guard.inputs import revision_files
 from backend.db.guard.revision_source import RevisionSource, parse_revision
-from backend.db.migrations_config import script_directory
+from backend.db.migrations_config import repo_relative, script_directory
+from backend.db.migrator.failure import first_line, locate_in_folder
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
@@ -146,3 +146,17 @@ def caused_by_revisions(
 def guard_failure(doing: str, exc: BaseException) -> GuardError:
     """The one-line error for an exception of the guard's own while ``doing`` something."""
     return GuardError(f"internal error while {doing}: {type(exc).__name__}: {exc}")
+
+
+def offline_failure(versions_dir: Path, exc: BaseException) -> Finding:
+    """``offline-sql-generates``: ``upgrade --sql`` fails, pointing at the revision that raised."""
+    path, line = locate_in_folder(exc, versions_dir)
+    return error(
+        "offline-sql-generates",
+        repo_relative(path or versions_dir),
+        line,
+        f"`alembic upgrade head --sql` fails: {first_line(exc)}; the release cannot be reviewed "
+        "as SQL",
+        "do not read from the database inside upgrade() (no op.get_bind() queries); use "
+        "op.execute() with literal SQL",
+    )

@@ -33,14 +33,15 @@ def run_check(
     if name not in CHECK_MODULES:
         raise GuardError(f"unknown check {name!r}; choose from {', '.join(CHECK_MODULES)}")
     started = time.perf_counter()
-    with context.recorder.collecting() as (steps, notes):
+    with context.recorder.collecting() as record:
         outcome = check_function(name)(context, handoff)
     result = CheckResult(
         check=name,
         findings=list(outcome.findings),
         duration_s=time.perf_counter() - started,
-        steps=steps,
-        notes=notes,
+        steps=record.steps,
+        notes=record.notes,
+        tables=record.tables,
     )
     return result, outcome.handoff
 

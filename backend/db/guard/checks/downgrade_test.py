@@ -9,6 +9,10 @@ order, upgrade it, downgrade it, upgrade it again, by revision id, so branch poi
 walked too. The incident prevented: a rollback during a failed deploy that itself fails, or that
 leaves an enum behind so the fixed release cannot be deployed ("type already exists").
 
+With ``--since`` (``context.since``) the old revisions are applied first, unjudged; the cycle
+downgrades the new ones back to the old heads (not base), leftovers are what differs from the
+old heads' schema, and the stairway walks the new revisions only.
+
 After dry-run (``all``) the full cycle starts from dry-run's database at head and its snapshots
 (a fresh database from template0 is empty the same way each time), saving a second upgrade.
 """
@@ -27,6 +31,7 @@ from backend.db.guard.checks.revision_findings import (
     function_line,
     load_scripts,
     migration_failure,
+    upgrade_old_revisions,
 )
 from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding, error
@@ -62,6 +67,8 @@ def run(context: GuardContext, handoff: Handoff = NO_HANDOFF) -> Outcome:
     scripts = load_scripts(context)
     if isinstance(scripts, Finding):
         return Outcome([scripts])
+    if context.since is not None:
+        context.notes.append(context.since.describe())
     shared: HeadDatabase | None = handoff.received
     if shared is not None:
         with scratch_connection(shared.url) as connection:
@@ -96,7 +103,10 @@ def _full_cycle_then_stairway(
     stepper = Stepper(scripts, connection)
     if at_head_already is not None:
         empty, at_head = at_head_already
+        revisions = topological_order(scripts)
     else:
+        # The revisions judged: all, or with --since the new ones, applied on the old heads.
+        revisions = upgrade_old_revisions(context, stepper)
         empty = schema_contract.snapshot(connection)
         with context.step("upgrade to head"):
             try:
@@ -104,13 +114,12 @@ def _full_cycle_then_stairway(
             except MigrationFailed as failure:
                 return [migration_failure(registry.UPGRADE_FAILS, failure)]
         at_head = schema_contract.snapshot(connection)
-    with context.step("downgrade to base"):
+    with context.step("downgrade to base" if context.since is None else "downgrade the new"):
         try:
-            stepper.downgrade("base")
+            _downgrade_judged(context, stepper, revisions)
         except MigrationFailed as failure:
             return [migration_failure(registry.DOWNGRADE_FAILS, failure)]
     leftovers = _leftovers(schema_contract.snapshot(connection), empty)
-    revisions = topological_order(scripts)
     if not leftovers and len(revisions) == 1:
         # One revision: its stairway (up, down, up) is exactly this full cycle's last step.
         context.notes.append("stairway: one revision, walked by the full cycle itself")
@@ -141,9 +150,21 @@ def _full_cycle_then_stairway(
             )
         except MigrationFailed as failure:
             findings.append(migration_failure(registry.UPGRADE_IS_REPEATABLE, failure))
-    with _database(context, "stairway") as clean, context.step("stairway"):
-        findings += _stairway(context, revisions, Stepper(scripts, clean))
+    with _database(context, "stairway") as clean:
+        stairway = Stepper(scripts, clean)
+        upgrade_old_revisions(context, stairway)
+        with context.step("stairway"):
+            findings += _stairway(context, revisions, stairway)
     return findings
+
+
+def _downgrade_judged(context: GuardContext, stepper: Stepper, revisions: list[Script]) -> None:
+    """Downgrade to base, or with ``--since`` undo the new revisions only (newest first), so
+    the database is back at the old heads."""
+    if context.since is None or not context.since.old:
+        stepper.downgrade("base")
+    else:
+        stepper.walk([(script, False) for script in reversed(revisions)])
 
 
 def _leftovers(after: Snapshot, empty: Snapshot) -> list[Difference]:
@@ -198,6 +219,7 @@ def _creators(
     found: dict[tuple[str, str], Script] = {}
     with _database(context, "replay") as connection:
         stepper = Stepper(scripts, connection)
+        upgrade_old_revisions(context, stepper)
         for script in stepper.upgrade_plan("heads"):
             try:
                 stepper.apply(script, is_upgrade=True)

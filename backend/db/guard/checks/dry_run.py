@@ -8,6 +8,9 @@ schema agree (``no-model-drift``: a column in a model that no migration creates 
 production on first use); and offline ``--sql`` generation works for the whole chain
 (``offline-sql-generates``), which DBAs use to review a release.
 
+With ``--since`` the old revisions are applied first, unjudged (see ``since``); the upgrade
+findings then concern the new ones, while the contract and the models are compared as always.
+
 When downgrade-test runs after it (``all``), the database is left at head for it, with its
 snapshots when empty and at head: the full cycle starts from there instead of migrating a second
 database the same way.
@@ -31,7 +34,11 @@ from backend.db.guard.checks.model_drift import (
     model_enums,
     model_location,
 )
-from backend.db.guard.checks.revision_findings import load_scripts, migration_failure
+from backend.db.guard.checks.revision_findings import (
+    load_scripts,
+    migration_failure,
+    upgrade_old_revisions,
+)
 from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding, error
 from backend.db.migrator.failure import MigrationFailed, first_line
@@ -52,6 +59,8 @@ def run(context: GuardContext, handoff: Handoff = NO_HANDOFF) -> Outcome:
     if isinstance(scripts, Finding):
         return Outcome([scripts])
     heads = scripts.get_heads()
+    if context.since is not None:
+        context.notes.append(context.since.describe())
     if len(heads) > 1:
         context.notes.append(f"{len(heads)} heads: upgraded to all of them (heads)")
 
@@ -71,8 +80,11 @@ def _check_database(
     context, scripts: ScriptDirectory, connection, heads, url: sa.URL, leave_at_head: bool
 ) -> tuple[list[Finding], HeadDatabase | None]:
     stepper = Stepper(scripts, connection)
-    empty = schema_contract.snapshot(connection) if leave_at_head else None
-    with context.step(f"upgrade to head ({len(list(scripts.walk_revisions()))} revisions)"):
+    # With --since the database is not empty before the judged upgrade: not downgrade-test's.
+    share = leave_at_head and not (context.since and context.since.old)
+    empty = schema_contract.snapshot(connection) if share else None
+    judged = upgrade_old_revisions(context, stepper)
+    with context.step(f"upgrade to head ({len(judged)} revisions)"):
         try:
             applied = stepper.upgrade("heads")
         except MigrationFailed as failure:

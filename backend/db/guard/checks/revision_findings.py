@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import Finding, error
 from backend.db.guard.revision_source import parse_revision
 from backend.db.migrations_config import repo_relative
 from backend.db.migrator.failure import MigrationFailed, first_line, locate_in_folder
+from backend.db.migrator.scripts import topological_order
+from backend.db.migrator.stepper import Stepper
 
 if TYPE_CHECKING:
-    from alembic.script import ScriptDirectory
+    from alembic.script import Script, ScriptDirectory
 
     from backend.db.guard.context import GuardContext
 
@@ -26,6 +29,27 @@ def load_scripts(context: GuardContext) -> ScriptDirectory | Finding:
         except Exception as exc:  # noqa: BLE001 - a revision file that does not load is a finding
             return load_failure(context.versions_dir, exc)
     return scripts
+
+
+def upgrade_old_revisions(context: GuardContext, stepper: Stepper) -> list[Script]:
+    """With ``--since``: apply the old revisions (the base the new ones build on), unjudged,
+    in topological order, and return the new ones in that order (all of them without
+    ``--since``). An old revision that fails is not this change's finding: the guard cannot
+    build the base, so it cannot run (GuardError, exit 2)."""
+    revisions = topological_order(stepper.scripts)
+    since = context.since
+    if since is None or not since.old:
+        return revisions
+    old = [script for script in revisions if script.revision in since.old]
+    with context.step(f"upgrade the old revisions ({len(old)}, not judged)"):
+        try:
+            stepper.walk([(script, True) for script in old])
+        except MigrationFailed as failure:
+            raise GuardError(
+                f"--since {since.ref}: old revision {failure.location.revision} does not upgrade "
+                f"({first_line(failure.error)}); the new revisions have no base to run on"
+            ) from None
+    return [script for script in revisions if script.revision not in since.old]
 
 
 def load_failure(versions_dir: Path, exc: BaseException) -> Finding:
@@ -53,20 +77,6 @@ def migration_failure(rule: str, failure: MigrationFailed) -> Finding:
         f"{direction}() of revision {location.revision} fails: {location.error}",
         f"run `alembic {direction}` of this revision against a scratch database and fix the "
         "statement Postgres rejects",
-    )
-
-
-def offline_failure(versions_dir: Path, exc: BaseException) -> Finding:
-    """``offline-sql-generates``: ``upgrade --sql`` fails, pointing at the revision that raised."""
-    path, line = locate_in_folder(exc, versions_dir)
-    return error(
-        "offline-sql-generates",
-        repo_relative(path or versions_dir),
-        line,
-        f"`alembic upgrade head --sql` fails: {first_line(exc)}; the release cannot be reviewed "
-        "as SQL",
-        "do not read from the database inside upgrade() (no op.get_bind() queries); use "
-        "op.execute() with literal SQL",
     )
 
 

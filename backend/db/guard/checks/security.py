@@ -13,6 +13,7 @@ from backend.db.guard.revisions import caused_by_revisions, guard_failure
 from backend.db.guard.rules.bandit_scan import bandit_findings
 from backend.db.guard.rules.security import SECURITY_RULES
 from backend.db.guard.rules.squawk_scan import revisions_after_base, squawk_findings
+from backend.db.guard.since import judged_files
 
 
 def _squawk(context: GuardContext) -> list[Finding]:
@@ -33,6 +34,8 @@ def _squawk(context: GuardContext) -> list[Finding]:
         later = revisions_after_base(scripts)
     except Exception as exc:  # noqa: BLE001 - the folder loaded: this is the guard's own error
         raise guard_failure("listing the revisions for squawk", exc) from exc
+    if context.since is not None:
+        later = {rev: path for rev, path in later.items() if rev in context.since.new}
     if not later:
         return []  # the base creates empty tables: nothing to weigh, no SQL needed
     offline = context.offline_sql()  # GuardError for a failure that is not the revisions'
@@ -46,11 +49,13 @@ def run(context: GuardContext, handoff: Handoff = NO_HANDOFF) -> Outcome:
     """All security findings for the versions folder.
 
     Offline SQL runs each upgrade() in Alembic's ``--sql`` mode, i.e. it executes the revisions'
-    Python; so squawk runs only once bandit has found nothing dangerous in that Python.
+    Python; so squawk runs only once bandit has found nothing dangerous in that Python. With
+    ``context.since`` every rule, bandit and squawk judge the new revisions only.
     """
+    judged = judged_files(context.revision_files(), context.since, context.notes)
     findings: list[Finding] = []
     with context.step("executed SQL rules"):
-        for revision in context.revision_sources():
+        for revision in (r for r in context.revision_sources() if r.path in judged):
             shown = context.display_path(revision.path)
             if revision.tree is None:
                 # lint owns revision-compiles; a file that does not compile executes no SQL.
@@ -58,7 +63,7 @@ def run(context: GuardContext, handoff: Handoff = NO_HANDOFF) -> Outcome:
                 continue
             findings.extend(_revision_findings(revision, shown))
     with context.step("bandit"):
-        python_dangers = bandit_findings(context.revision_files(), context.display_path)
+        python_dangers = bandit_findings(judged, context.display_path)
         findings.extend(python_dangers)
     with context.step("squawk (offline SQL)"):
         if python_dangers:

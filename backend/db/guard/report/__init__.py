@@ -1,4 +1,5 @@
-"""Render check results for people (text), programs (json) and CI (junit, sarif, github).
+"""Render check results for people (text, markdown), programs (json) and CI (junit, sarif,
+github).
 
 Reporting knows nothing about the checks: it reads :class:`CheckResult`\\ s and nothing else.
 """
@@ -6,9 +7,9 @@ Reporting knows nothing about the checks: it reads :class:`CheckResult`\\ s and 
 from __future__ import annotations
 
 from backend.db.guard.findings import CheckResult
-from backend.db.guard.report import github, json_report, junit, sarif, text
+from backend.db.guard.report import github, json_report, junit, markdown, sarif, text
 
-FORMATS = ("text", "json", "junit", "sarif", "github")
+FORMATS = ("text", "json", "junit", "sarif", "github", "markdown")
 
 
 def render(fmt: str, results: list[CheckResult], run_notes: list[str], as_list: bool) -> str:
@@ -23,6 +24,8 @@ def render(fmt: str, results: list[CheckResult], run_notes: list[str], as_list: 
         return sarif.render(results)
     if fmt == "github":
         return github.annotations(results)
+    if fmt == "markdown":
+        return markdown.render(results, run_notes)
     raise ValueError(f"unknown format {fmt!r}")
 
 

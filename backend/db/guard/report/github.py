@@ -1,4 +1,4 @@
-"""GitHub Actions: ``::error``/``::warning`` annotations and a markdown job summary."""
+"""GitHub Actions: ``::error``/``::warning`` annotations and the markdown job summary."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from backend.db.guard.findings import CheckResult, Severity
+from backend.db.guard.report import markdown
 
 SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 
@@ -29,36 +30,17 @@ def annotations(results: list[CheckResult]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def summary(results: list[CheckResult]) -> str:
-    """A markdown table of the checks, then the findings."""
-    lines = [
-        "## Migration guard",
-        "",
-        "| check | status | errors | warnings | time |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for result in results:
-        status = "✅ passed" if result.ok else "❌ failed"
-        lines.append(
-            f"| {result.check} | {status} | {result.errors} | {result.warnings} "
-            f"| {result.duration_s:.2f} s |"
-        )
-    findings = [(r.check, f) for r in results for f in r.findings]
-    if findings:
-        lines += ["", "| check | rule | where | message |", "| --- | --- | --- | --- |"]
-        for check, finding in findings:
-            lines.append(
-                f"| {check} | `{finding.rule}` | `{finding.where}` | {_cell(finding.message)} |"
-            )
-    return "\n".join(lines) + "\n"
+def summary(results: list[CheckResult], run_notes: list[str] = ()) -> str:
+    """The job summary: the markdown report a pull request's comment shows too."""
+    return markdown.render(results, run_notes)
 
 
-def append_summary(results: list[CheckResult]) -> None:
+def append_summary(results: list[CheckResult], run_notes: list[str] = ()) -> None:
     """Append the summary to the file GitHub names in GITHUB_STEP_SUMMARY, if any."""
     path = os.environ.get(SUMMARY_ENV)
     if path:
         with Path(path).open("a", encoding="utf-8") as handle:
-            handle.write(summary(results))
+            handle.write(summary(results, run_notes))
 
 
 def _data(text: str) -> str:
@@ -67,7 +49,3 @@ def _data(text: str) -> str:
 
 def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
