@@ -21,12 +21,15 @@ SCHEMA_CONTRACT = BACKEND_DIR / "db" / "schema_contract.json"
 
 
 def repo_relative(path: str | Path) -> str:
-    """A path as reports show it: relative to the repository when inside it, else absolute."""
+    """A path as reports show it: relative to this repository, else to the working directory,
+    else absolute."""
     resolved = Path(path).resolve()
-    try:
-        return str(resolved.relative_to(REPO_ROOT))
-    except ValueError:
-        return str(resolved)
+    # The project's own files relative to its root; another repository's (the guard installed
+    # as an action or a pre-commit hook) relative to where it runs, so annotations find them.
+    for root in (REPO_ROOT, Path.cwd().resolve()):
+        if resolved.is_relative_to(root):
+            return str(resolved.relative_to(root))
+    return str(resolved)
 
 
 def alembic_config(
