@@ -57,6 +57,9 @@ class GuardContext:
     lent_server: PostgresServer | None = None
     contract_path: Path | None = None
     compare_models: bool | None = None
+    # lock-test: production row counts (JSON table -> rows) and the longest lock allowed, s.
+    table_sizes_path: Path | None = None
+    lock_budget_s: float | None = None
     progress: Callable[[str], None] = lambda message: None
     run_notes: list[str] = field(default_factory=list)
     # With both database checks, dry-run leaves its database at head for downgrade-test, so

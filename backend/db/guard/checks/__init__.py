@@ -15,6 +15,7 @@ CHECK_MODULES: dict[str, str] = {
     "dry-run": "backend.db.guard.checks.dry_run",
     "downgrade-test": "backend.db.guard.checks.downgrade_test",
     "security": "backend.db.guard.checks.security",
+    "lock-test": "backend.db.guard.checks.lock_test",
 }
 
 
