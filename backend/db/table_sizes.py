@@ -56,8 +56,7 @@ def load(path: Path) -> dict[str, int]:
     except json.JSONDecodeError as exc:
         raise TableSizesError(f"table sizes {path} is not JSON: {exc}") from None
     if not isinstance(data, dict) or not all(
-        isinstance(rows, int) and not isinstance(rows, bool) and rows >= 0
-        for rows in data.values()
+        isinstance(rows, int) and not isinstance(rows, bool) and rows >= 0 for rows in data.values()
     ):
         raise TableSizesError(
             f"table sizes {path} must be a JSON object of table name -> row count (>= 0)"

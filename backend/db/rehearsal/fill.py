@@ -169,11 +169,7 @@ def fill(
     report = FillReport()
     for name in order:
         table = tables[name]
-        wanted = (
-            rows_per_table
-            if isinstance(rows_per_table, int)
-            else rows_per_table.get(name, 0)
-        )
+        wanted = rows_per_table if isinstance(rows_per_table, int) else rows_per_table.get(name, 0)
         if wanted <= 0:
             continue
         counts = {
@@ -185,9 +181,7 @@ def fill(
         plan = plan_table(table, counts, base, wanted, deferred, quote, with_nulls=nulls)
         inserted, warnings = _insert(connection, plan, wanted)
         if inserted < wanted and not warnings:
-            plain = plan_table(
-                table, counts, base, wanted, deferred, quote, with_nulls=False
-            )
+            plain = plan_table(table, counts, base, wanted, deferred, quote, with_nulls=False)
             more, warnings = _insert(connection, plain, wanted - inserted)
             inserted += more
         if inserted < wanted and not warnings:

@@ -45,7 +45,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 # Small enough to fill in a second or two, large enough that a scan outweighs the noise.
-REHEARSAL_ROWS = (2_000, 20_000)
+REHEARSAL_ROWS = (5_000, 50_000)
 DEFAULT_BUDGET_S = 1.0
 PYPROJECT = REPO_ROOT / "pyproject.toml"
 

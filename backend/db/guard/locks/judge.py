@@ -147,8 +147,17 @@ def _revision_findings(
                         else registry.LOCK_BLOCKS_WRITES,
                         display_path(observation.path),
                         statement.line,
-                        _message(observation, statement, prediction, table, mode, blocked_s,
-                                 sizes, budget_s, taken_at=statements[start].line),
+                        _message(
+                            observation,
+                            statement,
+                            prediction,
+                            table,
+                            mode,
+                            blocked_s,
+                            sizes,
+                            budget_s,
+                            taken_at=statements[start].line,
+                        ),
                         _hint(statement, prediction.table, mode),
                     )
                 )

@@ -274,6 +274,7 @@ def _prepare(
     if missing:
         fill(connection, missing, shapes=False, nulls=False)
     columns = {(t, c) for t, c in connection.execute(_COLUMNS)}
+    updated = set()
     for name, child, parent, child_columns, parent_columns in foreign_keys:
         if (name, child) in present or child not in needed or parent not in counts:
             continue
@@ -282,6 +283,7 @@ def _prepare(
         ):
             continue
         # One parent row for all: the later ADD FOREIGN KEY validates, and its scan is measured.
+        updated.add(child)
         targets = ", ".join(quote(c) for c in child_columns)
         sources = ", ".join(quote(c) for c in parent_columns)
         connection.execute(
@@ -294,12 +296,12 @@ def _prepare(
             )
         )
     _end(connection)
-    if foreign_keys:
+    if updated:
         # The UPDATE left a dead copy of every row: vacuum so scans read the table's real size.
         # (VACUUM runs outside a transaction; execution_options changes this very connection.)
         connection.execution_options(isolation_level="AUTOCOMMIT")
         try:
-            for table in sorted(needed):
+            for table in sorted(updated):
                 connection.execute(sa.text(f"VACUUM {quote(table)}"))
         finally:
             _end(connection)
