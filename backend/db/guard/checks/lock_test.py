@@ -22,9 +22,8 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import Connection
-
 from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
 
 from backend.db import table_sizes
 from backend.db.guard.checks.revision_findings import load_scripts, migration_failure

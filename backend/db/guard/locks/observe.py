@@ -270,6 +270,8 @@ def _prepare(
             needed.add(table)
             queue.extend(parents.get(table, ()))
     counts = _counts(connection, needed, quote)
+    # The referenced tables at full size too: a unique foreign key (one row per parent) caps a
+    # table at its parent's row count.
     missing = {table: rows - count for table, count in counts.items() if count < rows}
     if missing:
         fill(connection, missing, shapes=False, nulls=False)
