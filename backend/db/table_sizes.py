@@ -62,3 +62,21 @@ def load(path: Path) -> dict[str, int]:
             f"table sizes {path} must be a JSON object of table name -> row count (>= 0)"
         )
     return {str(name): rows for name, rows in data.items()}
+
+
+def from_database(url: str | sa.engine.URL | None = None) -> dict[str, int]:
+    """The estimates of the database at ``url`` (default ``DATABASE_URL``), read in a read-only
+    transaction. Errors carry the URL with its password masked."""
+    from backend.db.session import database_url, scratch_connection
+    from backend.db.urls import mask_text, render_url
+
+    target = database_url(url)
+    try:
+        with scratch_connection(target) as connection:
+            connection.execute(sa.text("SET TRANSACTION READ ONLY"))
+            return estimates(connection)
+    except sa.exc.DBAPIError as exc:
+        reason = mask_text(str(exc.orig or exc).strip().splitlines()[0], target)
+        raise TableSizesError(
+            f"cannot read table sizes from {render_url(target)}: {reason}"
+        ) from None

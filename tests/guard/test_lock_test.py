@@ -179,3 +179,28 @@ def test_table_sizes_reads_estimates_without_reading_rows(migrated_db, tmp_path)
     path = tmp_path / "table_sizes.json"
     table_sizes.write(path, found)
     assert table_sizes.load(path) == found
+
+
+def test_invoke_table_sizes_writes_the_file_from_database_url(migrated_db, tmp_path, monkeypatch):
+    from invoke import Context
+
+    import tasks
+
+    monkeypatch.setenv("DATABASE_URL", migrated_db.render_as_string(hide_password=False))
+    output = tmp_path / "sizes.json"
+    tasks.table_sizes(Context(), output=str(output))
+    found = table_sizes.load(output)
+    assert "trades" in found and all(rows >= 0 for rows in found.values())
+
+
+def test_invoke_table_sizes_on_a_closed_port_exits_2_without_the_password(tmp_path):
+    from invoke import Context, Exit
+
+    import tasks
+
+    url = "postgresql://guard:s3cret-pw@127.0.0.1:9/erp"
+    with pytest.raises(Exit) as raised:
+        tasks.table_sizes(Context(), database_url=url, output=str(tmp_path / "s.json"))
+    assert raised.value.code == 2
+    assert "s3cret-pw" not in str(raised.value.message)
+    assert "cannot read table sizes" in str(raised.value.message)
