@@ -54,6 +54,12 @@ def security_check(session: nox.Session) -> None:
 
 
 @nox.session
+def migration_lock_test(session: nox.Session) -> None:
+    """Measure what each revision locks on big tables, and for how long at production size."""
+    guard(session, "lock-test")
+
+
+@nox.session
 def migration_guard(session: nox.Session) -> None:
     """All four checks in one process, on one Postgres server."""
     guard(session, "all")

@@ -197,6 +197,41 @@ def erd(c, check=False):
 
 
 db = Collection("db", db_up, db_down, db_reset)
+
+
+@task(
+    help={
+        "database_url": "the database to read (default: DATABASE_URL); only row estimates are read",
+        "output": "where to write (default: backend/db/table_sizes.json)",
+    }
+)
+def table_sizes(c, database_url=None, output=None):
+    """Write each table's production row count (estimates) for migration-guard lock-test."""
+    from pathlib import Path
+
+    from backend.db import table_sizes as sizes
+
+    path = Path(output) if output else sizes.TABLE_SIZES
+    try:
+        found = sizes.from_database(database_url)
+    except (sizes.TableSizesError, RuntimeError) as exc:
+        raise Exit(f"table-sizes: {exc}", code=2) from None
+    sizes.write(path, found)
+    print(f"{len(found)} tables, {sum(found.values()):,} rows written to {path}")
+
+
 namespace = Collection(
-    deploy, migrate, verify, current, history, revision, snapshot, guard, erd, db, rebaseline, bench
+    deploy,
+    migrate,
+    verify,
+    current,
+    history,
+    revision,
+    snapshot,
+    guard,
+    erd,
+    db,
+    rebaseline,
+    bench,
+    table_sizes,
 )

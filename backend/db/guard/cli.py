@@ -94,8 +94,30 @@ def parser() -> argparse.ArgumentParser:
         help="post the markdown report as a pull-request comment, updated in place on every run "
         "(GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH; a refusal is only a warning)",
     )
+    p.add_argument(
+        "--table-sizes",
+        type=Path,
+        help="lock-test: a JSON object of table -> production row count (default: the project's "
+        "backend/db/table_sizes.json, written by `invoke table-sizes`, else 1,000,000 rows each)",
+    )
+    p.add_argument(
+        "--lock-budget",
+        type=_seconds,
+        help="lock-test: the longest a migration may block reads or writes on a table, in "
+        "seconds (default: lock-budget under [tool.migration-guard] in pyproject.toml, else 1)",
+    )
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     return p
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected seconds > 0, got {text!r}")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
                 contract_path=args.contract,
                 compare_models=args.compare_models,
                 since=_since(args, versions_dir),
+                table_sizes_path=args.table_sizes,
+                lock_budget_s=args.lock_budget,
                 progress=lambda message: err.print(f"[dim]{PROG}: {message}[/dim]"),
             )
             results = runner.run(names, context)

@@ -37,6 +37,9 @@ class GuardConfig:
     compare_models: bool = False
     # --since: the revisions new since a ref are judged, the older ones are only the base.
     since: Since | None = None
+    # lock-test: production row counts (JSON table -> rows) and the longest lock allowed, s.
+    table_sizes_path: Path | None = None
+    lock_budget_s: float | None = None
     given_contract: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -48,6 +51,8 @@ class GuardConfig:
         contract_path: str | Path | None = None,
         compare_models: bool | None = None,
         since: Since | None = None,
+        table_sizes_path: str | Path | None = None,
+        lock_budget_s: float | None = None,
     ) -> GuardConfig:
         """A checked configuration; GuardError (exit 2) names a bad input."""
         versions_dir = Path(versions_dir).resolve()
@@ -66,6 +71,8 @@ class GuardConfig:
             contract_path=contract_path,
             compare_models=is_project if compare_models is None else compare_models,
             since=since,
+            table_sizes_path=Path(table_sizes_path) if table_sizes_path else None,
+            lock_budget_s=lock_budget_s,
             given_contract=given,
         )
 

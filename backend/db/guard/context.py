@@ -99,13 +99,22 @@ class GuardContext:
         contract_path: str | Path | None = None,
         compare_models: bool | None = None,
         since: Since | None = None,
+        table_sizes_path: str | Path | None = None,
+        lock_budget_s: float | None = None,
         lent_server: PostgresServer | None = None,
         progress: Callable[[str], None] = lambda message: None,
     ) -> GuardContext:
         """A run over ``versions_dir``; ``lent_server`` is a server the caller runs (used for
         every check, never stopped). GuardError (exit 2) names a bad input."""
         config = GuardConfig.create(
-            versions_dir, postgres, database_url, contract_path, compare_models, since
+            versions_dir,
+            postgres,
+            database_url,
+            contract_path,
+            compare_models,
+            since,
+            table_sizes_path,
+            lock_budget_s,
         )
         return cls(
             config=config,
@@ -135,6 +144,14 @@ class GuardContext:
     @property
     def since(self) -> Since | None:
         return self.config.since
+
+    @property
+    def table_sizes_path(self) -> Path | None:
+        return self.config.table_sizes_path
+
+    @property
+    def lock_budget_s(self) -> float | None:
+        return self.config.lock_budget_s
 
     def contract(self) -> Snapshot:
         """The schema contract: the one given (read when the run was made), else the file at

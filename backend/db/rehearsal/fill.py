@@ -10,6 +10,7 @@ is filled one class of rows at a time, then without NULLs, and what failed becom
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -148,12 +149,19 @@ def _set_deferred(
 
 
 def fill(
-    connection: Connection, rows_per_table: int = DEFAULT_ROWS, *, shapes: bool = True
+    connection: Connection,
+    rows_per_table: int | Mapping[str, int] = DEFAULT_ROWS,
+    *,
+    shapes: bool = True,
+    nulls: bool = True,
 ) -> FillReport:
     """Add ``rows_per_table`` rows to every table of ``public`` inside the caller's transaction.
 
     Calling it again appends: the row numbers continue after the rows already there, so unique
-    keys stay unique. ``shapes=False`` skips reading the hard shapes back (for timing)."""
+    keys stay unique. A mapping gives each table its own count (a table it leaves out gets no
+    rows), e.g. to top tables up to a size. ``nulls=False`` leaves no nullable column NULL (rows
+    a later ``SET NOT NULL`` accepts). ``shapes=False`` skips reading the hard shapes back (for
+    timing)."""
     started = time.perf_counter()
     quote = _quote(connection)
     tables = read_schema(connection)
@@ -161,27 +169,28 @@ def fill(
     report = FillReport()
     for name in order:
         table = tables[name]
+        wanted = rows_per_table if isinstance(rows_per_table, int) else rows_per_table.get(name, 0)
+        if wanted <= 0:
+            continue
         counts = {
             fk.parent: _count(connection, quote, fk.parent, fk.parent_columns)
             for fk in table.foreign_keys
             if fk.name not in deferred
         }
         base = _count(connection, quote, name)
-        plan = plan_table(table, counts, base, rows_per_table, deferred, quote)
-        inserted, warnings = _insert(connection, plan, rows_per_table)
-        if inserted < rows_per_table and not warnings:
-            plain = plan_table(
-                table, counts, base, rows_per_table, deferred, quote, with_nulls=False
-            )
-            more, warnings = _insert(connection, plain, rows_per_table - inserted)
+        plan = plan_table(table, counts, base, wanted, deferred, quote, with_nulls=nulls)
+        inserted, warnings = _insert(connection, plan, wanted)
+        if inserted < wanted and not warnings:
+            plain = plan_table(table, counts, base, wanted, deferred, quote, with_nulls=False)
+            more, warnings = _insert(connection, plain, wanted - inserted)
             inserted += more
-        if inserted < rows_per_table and not warnings:
+        if inserted < wanted and not warnings:
             key = plan.capacity_key
-            message = f"only {inserted} of {rows_per_table} rows are unique under the key"
+            message = f"only {inserted} of {wanted} rows are unique under the key"
             warnings = [FillWarning(name, key, message)]
         report.warnings.extend(warnings)
         report.tables[name] = TableReport(
-            name, rows_per_table, inserted, unplanned_checks=tuple(c for c, _ in plan.unplanned)
+            name, wanted, inserted, unplanned_checks=tuple(c for c, _ in plan.unplanned)
         )
     for table in tables.values():
         for fk in table.foreign_keys:
@@ -191,7 +200,7 @@ def fill(
                     report.warnings.append(warning)
     report.seconds = time.perf_counter() - started
     if shapes:
-        for name in order:
+        for name in report.tables:
             found, labels = survey(connection, tables[name], quote)
             report.tables[name].shapes, report.tables[name].labels = found, labels
     return report

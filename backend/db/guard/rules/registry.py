@@ -80,6 +80,7 @@ def _rule(
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 LINT, DRY_RUN, DOWNGRADE_TEST, SECURITY = "lint", "dry-run", "downgrade-test", "security"
+LOCK_TEST = "lock-test"
 
 # fmt: off
 REVISION_COMPILES = _rule("revision-compiles", LINT, ERROR, "every revision file is valid Python")
@@ -129,6 +130,9 @@ REQUIRE_ALLOWED_DESTRUCTIVE = _rule("require-allowed-destructive", SECURITY, ERR
 ALLOWED_DESTRUCTIVE = _rule("allowed-destructive", SECURITY, WARNING, "a drop in upgrade() was allowed; the report echoes the reason")
 BANDIT = _rule("bandit-B", SECURITY, ERROR, "bandit's Python dangers (subprocess, pickle, eval, ...)", family=True)
 SQUAWK = _rule("squawk-", SECURITY, WARNING, "squawk's lock-safety rules on the offline SQL of revisions after the base", family=True, heading="squawk-rules")
+
+LOCK_BLOCKS_WRITES = _rule("lock-blocks-writes", LOCK_TEST, ERROR, "no lock that blocks writes is held on an existing table longer than the budget")
+LOCK_BLOCKS_READS = _rule("lock-blocks-reads", LOCK_TEST, ERROR, "no ACCESS EXCLUSIVE lock is held on an existing table longer than the budget")
 # fmt: on
 
 RULES: tuple[Rule, ...] = tuple(_TABLE)
