@@ -74,8 +74,31 @@ def parser() -> argparse.ArgumentParser:
         help="dry-run: compare the migrated schema with the project's models (default: only for "
         "the project's own folder)",
     )
+    p.add_argument(
+        "--rows",
+        type=_positive,
+        default=200,
+        metavar="N",
+        help="data-test: rows per table (default: 200)",
+    )
+    p.add_argument(
+        "--since",
+        metavar="REV",
+        help="data-test: rehearse only the revisions after this revision id (it and older ones "
+        "are applied in one go, with their rows)",
+    )
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     return p
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of rows, 1 or more: {text!r}")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
                 database_url=args.database_url,
                 contract_path=args.contract,
                 compare_models=args.compare_models,
+                data_rows=args.rows,
+                data_since=args.since,
                 progress=lambda message: err.print(f"[dim]{PROG}: {message}[/dim]"),
             )
             results = runner.run(names, context)

@@ -58,6 +58,9 @@ class GuardContext:
     contract_path: Path | None = None
     compare_models: bool | None = None
     progress: Callable[[str], None] = lambda message: None
+    # data-test: rows per table, and the revision after which to rehearse (None: all).
+    data_rows: int = 200
+    data_since: str | None = None
     run_notes: list[str] = field(default_factory=list)
     # With both database checks, dry-run leaves its database at head for downgrade-test, so
     # ``all`` migrates one database instead of two.

@@ -18,7 +18,7 @@ from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import CheckResult
 from backend.db.guard.static_process import CAN_FORK, StaticProcess
 
-DATABASE_CHECKS = ("dry-run", "downgrade-test")
+DATABASE_CHECKS = ("dry-run", "downgrade-test", "data-test")
 
 
 def run_check(name: str, context: GuardContext) -> CheckResult:
@@ -46,7 +46,7 @@ def run(names: list[str], context: GuardContext) -> list[CheckResult]:
     """Run ``names`` (in that order in the results) on ``context``; the caller closes it."""
     database = [name for name in names if name in DATABASE_CHECKS]
     static = [name for name in names if name not in DATABASE_CHECKS]
-    context.share_head_database = set(DATABASE_CHECKS) <= set(database)
+    context.share_head_database = {"dry-run", "downgrade-test"} <= set(database)
     if not database or not static:
         if database:
             context.start_server_in_background()

@@ -10,6 +10,7 @@ is filled one class of rows at a time, then without NULLs, and what failed becom
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -148,16 +149,24 @@ def _set_deferred(
 
 
 def fill(
-    connection: Connection, rows_per_table: int = DEFAULT_ROWS, *, shapes: bool = True
+    connection: Connection,
+    rows_per_table: int = DEFAULT_ROWS,
+    *,
+    shapes: bool = True,
+    only: Collection[str] | None = None,
 ) -> FillReport:
     """Add ``rows_per_table`` rows to every table of ``public`` inside the caller's transaction.
 
     Calling it again appends: the row numbers continue after the rows already there, so unique
-    keys stay unique. ``shapes=False`` skips reading the hard shapes back (for timing)."""
+    keys stay unique. ``shapes=False`` skips reading the hard shapes back (for timing).
+    ``only`` names the tables to fill (the others keep their rows and serve as parents): a
+    migration rehearsal tops up the tables a revision created or changed, not all of them."""
     started = time.perf_counter()
     quote = _quote(connection)
     tables = read_schema(connection)
     order, deferred = insertion_order(tables)
+    if only is not None:
+        order = [name for name in order if name in only]
     report = FillReport()
     for name in order:
         table = tables[name]
@@ -183,7 +192,8 @@ def fill(
         report.tables[name] = TableReport(
             name, rows_per_table, inserted, unplanned_checks=tuple(c for c, _ in plan.unplanned)
         )
-    for table in tables.values():
+    for name in order:
+        table = tables[name]
         for fk in table.foreign_keys:
             if fk.name in deferred:
                 warning = _set_deferred(connection, quote, table, fk)

@@ -1,4 +1,4 @@
-"""The four checks, in the order ``all`` runs them. Each module exposes ``run(context)``."""
+"""The checks, in the order ``all`` runs them. Each module exposes ``run(context)``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ CHECK_MODULES: dict[str, str] = {
     "dry-run": "backend.db.guard.checks.dry_run",
     "downgrade-test": "backend.db.guard.checks.downgrade_test",
     "security": "backend.db.guard.checks.security",
+    "data-test": "backend.db.guard.checks.data_test",
 }
 
 
