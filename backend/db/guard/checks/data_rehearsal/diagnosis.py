@@ -132,6 +132,11 @@ def fix_for(failure: FailureLocation, is_downgrade: bool = False) -> str:
     """The recipe for ``failure``'s kind of error (a downgrade may also be declared
     irreversible)."""
     fix = FIXES.get(failure.sqlstate or "")
+    if is_downgrade and failure.sqlstate == NOT_NULL_VIOLATION:
+        fix = (
+            "backfill the NULLs written since the upgrade (UPDATE ... WHERE col IS NULL) "
+            "before alter_column(..., nullable=False)"
+        )
     if failure.sqlstate == INVALID_TEXT_REPRESENTATION:
         fix = ENUM_FIX if _ENUM.search(failure.message) else SYNTAX_FIX
     if fix is None:

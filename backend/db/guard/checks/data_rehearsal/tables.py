@@ -41,6 +41,18 @@ _SHAPES = sa.text(
 )
 
 
+_PARENTS = sa.text(
+    """
+    SELECT DISTINCT child.relname, parent.relname
+    FROM pg_constraint k
+    JOIN pg_class child ON child.oid = k.conrelid
+    JOIN pg_class parent ON parent.oid = k.confrelid
+    JOIN pg_namespace n ON n.oid = child.relnamespace
+    WHERE k.contype = 'f' AND n.nspname = 'public' AND child.oid <> parent.oid
+    """
+)
+
+
 def _names(connection: Connection) -> list[str]:
     return [name for name in connection.execute(_TABLES).scalars() if name not in SKIPPED_TABLES]
 
@@ -55,18 +67,33 @@ def row_counts(connection: Connection) -> dict[str, int]:
         f"SELECT CAST(:t{i} AS text), count(*) FROM {quote(name)}" for i, name in enumerate(names)
     )
     params = {f"t{i}": name for i, name in enumerate(names)}
-    return dict(connection.execute(sa.text(union), params).tuples().all())
+    return dict(connection.execute(sa.text(union), params).all())
 
 
 def table_shapes(connection: Connection) -> dict[str, str]:
     """Each table's columns as one comparable line (see ``_SHAPES``)."""
     return {
-        name: shape
-        for name, shape in connection.execute(_SHAPES).tuples()
-        if name not in SKIPPED_TABLES
+        name: shape for name, shape in connection.execute(_SHAPES) if name not in SKIPPED_TABLES
     }
 
 
 def changed_tables(before: dict[str, str], after: dict[str, str]) -> set[str]:
     """The tables that are new in ``after`` or whose shape differs from ``before``."""
     return {name for name, shape in after.items() if before.get(name) != shape}
+
+
+def with_ancestors(connection: Connection, tables: set[str]) -> set[str]:
+    """``tables`` and every table they reference through foreign keys, transitively.
+
+    Rows appended to a table whose foreign key is unique need parents no row uses yet, so its
+    parents are topped up with it."""
+    parents: dict[str, set[str]] = {}
+    for child, parent in connection.execute(_PARENTS):
+        parents.setdefault(child, set()).add(parent)
+    found, waiting = set(tables), list(tables)
+    while waiting:
+        for parent in parents.get(waiting.pop(), ()):
+            if parent not in found and parent not in SKIPPED_TABLES:
+                found.add(parent)
+                waiting.append(parent)
+    return found

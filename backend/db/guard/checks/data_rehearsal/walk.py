@@ -23,7 +23,12 @@ from alembic.script import Script, ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from backend.db.guard.checks.data_rehearsal import diagnosis
-from backend.db.guard.checks.data_rehearsal.tables import changed_tables, row_counts, table_shapes
+from backend.db.guard.checks.data_rehearsal.tables import (
+    changed_tables,
+    row_counts,
+    table_shapes,
+    with_ancestors,
+)
 from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import Finding, error, warning
 from backend.db.guard.rules import registry
@@ -277,7 +282,8 @@ class _Walk:
         self.result.rehearsed += 1
         self.rows_lost(script, before, self.counts())
         self.team_rows(script)
-        self.fill(script, changed_tables(shapes, table_shapes(self.connection)))
+        changed = changed_tables(shapes, table_shapes(self.connection))
+        self.fill(script, with_ancestors(self.connection, changed) if changed else changed)
         self.counts()
         if script.revision in self.options.irreversible:
             return True
