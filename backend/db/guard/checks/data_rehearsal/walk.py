@@ -29,6 +29,7 @@ from backend.db.guard.checks.data_rehearsal.tables import (
     table_shapes,
     with_ancestors,
 )
+from backend.db.guard.checks.revision_findings import function_line
 from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import Finding, error, warning
 from backend.db.guard.rules import registry
@@ -213,7 +214,7 @@ class _Walk:
                 warning(
                     registry.DATA_ROWS_LOST_ALLOWED,
                     self.display(script.path),
-                    None,
+                    function_line(script.path, "upgrade"),
                     f"upgrade() of revision {script.revision} deleted rows ({tables}); "
                     f"allowed: {reason}",
                     "make sure a backup holds them and no running code still needs them",
@@ -224,7 +225,7 @@ class _Walk:
             error(
                 registry.DATA_ROWS_LOST,
                 self.display(script.path),
-                None,
+                function_line(script.path, "upgrade"),
                 f"upgrade() of revision {script.revision} deletes rows of tables it keeps "
                 f"({tables}); production loses them on deploy",
                 "keep the rows (move them, update them), or record the decision with "
