@@ -51,6 +51,12 @@ def security_check(session: nox.Session) -> None:
 
 
 @nox.session
+def migration_data_test(session: nox.Session) -> None:
+    """Rehearse every migration on a database full of rows (up, rows kept, down, up again)."""
+    guard(session, "data-test")
+
+
+@nox.session
 def migration_guard(session: nox.Session) -> None:
     """All four checks in one process, on one Postgres server."""
     guard(session, "all")

@@ -118,7 +118,13 @@ def test_unreachable_database_exits_2_without_the_password(capsys) -> None:
 def test_project_versions_pass_all_checks(server_args, capsys) -> None:
     code = main(["all", "--format", "json", *server_args])
     results = json.loads(capsys.readouterr().out)
-    assert [r["check"] for r in results] == ["lint", "dry-run", "downgrade-test", "security"]
+    assert [r["check"] for r in results] == [
+        "lint",
+        "dry-run",
+        "downgrade-test",
+        "security",
+        "data-test",
+    ]
     failed = [f for r in results for f in r["findings"] if f["severity"] == "error"]
     assert failed == [] and code == 0
     dry_run = results[1]

@@ -292,7 +292,7 @@ def test_each_safe_recipe_passes_on_rows(tmp_path, admin_url_text, capsys, body,
     assert not errors(report)
     notes = " ".join(report["notes"])
     assert f"--since {BASELINE}: 1 revision(s) applied in one go" in notes
-    assert "revisions rehearsed on rows: 1" in notes
+    assert "revisions rehearsed on rows: 1 of 1" in notes
     if team_rows:
         assert f"rehearsal/{BASELINE}.sql ran" in notes
 

@@ -85,5 +85,5 @@ def _report(context: GuardContext, result: Rehearsal) -> None:
             f"{sum(peak.values())} rows in {len(peak)} tables "
             f"({min(peak.values())}-{max(peak.values())} per table)"
         )
-    context.notes.append(f"revisions rehearsed on rows: {result.rehearsed}")
+    context.notes.append(f"revisions rehearsed on rows: {result.rehearsed} of {result.planned}")
     context.notes.extend(result.notes)

@@ -69,7 +69,8 @@ class Rehearsal:
     fills: int = 0
     rows_inserted: int = 0
     peak_rows: dict[str, int] = field(default_factory=dict)  # the most rows each table held
-    rehearsed: int = 0
+    rehearsed: int = 0  # revisions whose upgrade succeeded on rows
+    planned: int = 0  # revisions to rehearse (after --since)
 
 
 def split_at(scripts: ScriptDirectory, revision: str) -> tuple[list[Script], list[Script]]:
@@ -310,11 +311,13 @@ def rehearse(
     walk = _Walk(scripts, connection, options, display)
     if options.since:
         old, new = split_at(scripts, options.since)
+        walk.result.planned = len(new)
         if not walk.upgrade_to(options.since, len(old)):
             return walk.result
         walk.team_rows(scripts.get_revision(options.since))
     else:
         new = topological_order(scripts)
+        walk.result.planned = len(new)
     for script in new:
         if not walk.revision(script):
             break
