@@ -160,7 +160,8 @@ def fill(
     Calling it again appends: the row numbers continue after the rows already there, so unique
     keys stay unique. ``shapes=False`` skips reading the hard shapes back (for timing).
     ``only`` names the tables to fill (the others keep their rows and serve as parents): a
-    migration rehearsal tops up the tables a revision created or changed, not all of them."""
+    migration rehearsal tops up the tables a revision created or changed, not all of them. A
+    table whose foreign key is unique needs parents no row uses yet: name its parents too."""
     started = time.perf_counter()
     quote = _quote(connection)
     tables = read_schema(connection)
