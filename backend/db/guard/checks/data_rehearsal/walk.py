@@ -181,7 +181,7 @@ class _Walk:
         self.result.notes.append(f"--since {revision}: {how_many} revision(s) applied in one go")
         return True
 
-    def failed(self, rule, location: FailureLocation) -> Finding:
+    def failed(self, rule: registry.Rule, location: FailureLocation) -> Finding:
         """The finding of a revision that failed on rows: where, what PostgreSQL said, which
         rows broke it (when that can be told) and the recipe that avoids it."""
         rows = diagnosis.broken_rows(location, self.last_sql)
@@ -194,7 +194,7 @@ class _Walk:
         return error(
             rule,
             self.display(location.path),
-            location.line,
+            location.line or function_line(location.path, location.direction),
             f"{verb} of revision {location.revision} fails on a database with rows: "
             f"{location.error}{shape}",
             diagnosis.fix_for(location, is_downgrade=rule is registry.DATA_DOWNGRADE_FAILS),
