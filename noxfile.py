@@ -54,6 +54,12 @@ def security_check(session: nox.Session) -> None:
 
 
 @nox.session
+def migration_data_test(session: nox.Session) -> None:
+    """Rehearse every migration on a database full of rows (up, rows kept, down, up again)."""
+    guard(session, "data-test")
+
+
+@nox.session
 def migration_lock_test(session: nox.Session) -> None:
     """Measure what each revision locks on big tables, and for how long at production size."""
     guard(session, "lock-test")

@@ -52,6 +52,8 @@ def collect(bench, args, machine: dict) -> dict:
     if "pytest-alembic" in bench.measures:
         data["peer"]["ratio_to_guard_all"] = _ratio(bench, "pytest-alembic", "guard all")
     data["dry_run_upgrade"] = _dry_run_upgrade(bench)
+    data["generator"] = _generator(bench)
+    data["data_test"] = _data_test(bench)
     data["scaling"] = _scaling(measures, args.chain)
     data["targets"] = _targets(data)
     return data
@@ -96,6 +98,29 @@ def _dry_run_upgrade(bench) -> dict:
     }
 
 
+def _generator(bench) -> dict:
+    """Rows per second of the row generator and of its floor (the same rows per table)."""
+    fill, floor = bench.measures["generator fill (SQL)"], bench.measures["generator floor (SQL)"]
+    written = statistics.median(bench.generator_rows)
+    pairs = list(zip(fill.times_s, floor.times_s, strict=True))
+    return {
+        "rows": written,
+        "rows_per_s": written / statistics.median(fill.times_s),
+        "floor_rows_per_s": written / statistics.median(floor.times_s),
+        # per round: the generator's rate over the floor's (1.0 = as fast as the floor)
+        "rate_to_floor": statistics.median(f / t for t, f in pairs),
+    }
+
+
+def _data_test(bench) -> dict:
+    """data-test on the project against dry-run + downgrade-test, per round."""
+    data_test = bench.measures["guard data-test"].times_s
+    dry_run = bench.measures["guard dry-run"].times_s
+    downgrade = bench.measures["guard downgrade-test"].times_s
+    ratios = [d / (r + g) for d, r, g in zip(data_test, dry_run, downgrade, strict=True)]
+    return {"ratio_to_dry_run_plus_downgrade_test": statistics.median(ratios)}
+
+
 def _scaling(measures: dict, chain: list[int]) -> dict:
     """Milliseconds per added revision (against N = the shortest chain) and linearity."""
     base = chain[0]
@@ -138,6 +163,18 @@ def _targets(data: dict) -> list[dict]:
             data["dry_run_upgrade"].get("ratio_to_floor"),
             "<=",
             2.0,
+        ),
+        (
+            "generator rows/s / floor rows/s",
+            data["generator"].get("rate_to_floor"),
+            ">=",
+            0.5,
+        ),
+        (
+            "data-test / (dry-run + downgrade-test)",
+            data["data_test"].get("ratio_to_dry_run_plus_downgrade_test"),
+            "<=",
+            1.5,
         ),
         (
             f"stairway per revision / floor per revision (N = {largest})",
@@ -203,6 +240,15 @@ def print_tables(data: dict, console: Console | None = None) -> None:
         console.print(
             f"pytest-alembic / migration-guard all: {_fmt(data['peer']['ratio_to_guard_all'], 'x')}"
         )
+    gen = data["generator"]
+    console.print(
+        f"generator: {gen['rows']:.0f} rows, {gen['rows_per_s']:.0f} rows/s vs floor "
+        f"{gen['floor_rows_per_s']:.0f} rows/s: {_fmt(gen['rate_to_floor'], 'x')} of the floor's rate"
+    )
+    console.print(
+        "data-test / (dry-run + downgrade-test): "
+        f"{_fmt(data['data_test']['ratio_to_dry_run_plus_downgrade_test'], 'x')}"
+    )
     dry = data["dry_run_upgrade"]
     if dry:
         console.print(

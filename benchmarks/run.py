@@ -30,6 +30,7 @@ sys.path.insert(0, str(BENCH_DIR))
 
 import chain  # noqa: E402
 import report  # noqa: E402
+import rows  # noqa: E402
 from measure import ProcessFailed, Run, run_process  # noqa: E402
 
 from backend.db.migrations_config import (  # noqa: E402
@@ -41,7 +42,7 @@ from backend.db.migrator.offline import offline_sql as kernel_offline_sql  # noq
 from backend.db.postgres import embedded_server  # noqa: E402
 from backend.db.postgres.provider import start_server  # noqa: E402
 
-CHECKS = ("lint", "dry-run", "downgrade-test", "security")
+CHECKS = ("lint", "dry-run", "downgrade-test", "security", "data-test")
 PEER_SKIPPED = "pytest-alembic not installed"
 # Variables that would point a timed process at another server, or slow every one of them down.
 SCRUBBED_ENV = ("DATABASE_URL", "GUARD_DATABASE_URL", "PYTHONDONTWRITEBYTECODE")
@@ -150,6 +151,8 @@ class Bench:
         self.peer: dict = {}
         self.guard_steps: list[dict] = []
         self.head_database: str | None = None  # the baseline at head, cloned per use
+        self.filled_database: str | None = None  # the same with the generator's rows
+        self.generator_rows: list[int] = []  # rows each timed fill wrote
 
     # -- the floors ------------------------------------------------------------------------
 
@@ -177,6 +180,31 @@ class Bench:
         url = self.server.fresh_database("head")
         execute_sql(url, up.read_text())
         self.head_database = url.database
+
+    def build_filled_database(self) -> None:
+        """A clone of the head database filled once by the generator, untimed: the floor
+        copies one of its rows per table."""
+        url = self.server.fresh_database("filled", template=self.head_database)
+        rows.fill_seconds(url)
+        self.filled_database = url.database
+
+    def generator_seconds(self) -> float:
+        """The generator filling every table of a fresh clone of the head database (SQL)."""
+        url = self._fresh("fill", at_head=True)
+        try:
+            seconds, written = rows.fill_seconds(url)
+        finally:
+            self.server.drop_database(url)
+        self.generator_rows.append(written)
+        return seconds
+
+    def generator_floor_seconds(self) -> float:
+        """One constant-row INSERT ... SELECT generate_series per table, as many rows (SQL)."""
+        url = self.server.fresh_database("rowsfloor", template=self.filled_database)
+        try:
+            return rows.floor_seconds(url)[0]
+        finally:
+            self.server.drop_database(url)
 
     def _fresh(self, prefix: str, at_head: bool):
         if at_head:
@@ -315,6 +343,23 @@ class Bench:
                 "the alembic CLI process on a db at head (prepared untimed)",
                 lambda: self.alembic_cli("downgrade", "base", at_head=True),
                 "downgrade SQL floor",
+            )
+        )
+        self.build_filled_database()
+        self.add(
+            Measure(
+                "generator floor (SQL)",
+                "per table one INSERT ... SELECT of a constant row FROM generate_series into a "
+                "copy without keys or checks (SQL only)",
+                self.generator_floor_seconds,
+            )
+        )
+        self.add(
+            Measure(
+                "generator fill (SQL)",
+                "backend.db.rehearsal.fill of every table of a db at head (SQL only)",
+                self.generator_seconds,
+                "generator floor (SQL)",
             )
         )
         for added in self.args.chain:

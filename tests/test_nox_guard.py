@@ -1,4 +1,4 @@
-"""``nox -s migration_guard`` end to end: installs the project, runs all four checks, exit 0.
+"""``nox -s migration_guard`` end to end: installs the project, runs every check, exit 0.
 
 The first run builds the session's environment (tens of seconds); later runs reuse it (-R).
 """
@@ -51,6 +51,12 @@ def test_nox_migration_guard_session_passes_on_the_project(pg_server, tmp_path) 
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     results = json.loads(report.read_text())
-    assert [r["check"] for r in results] == ["lint", "dry-run", "downgrade-test", "security"]
+    assert [r["check"] for r in results] == [
+        "lint",
+        "dry-run",
+        "downgrade-test",
+        "security",
+        "data-test",
+    ]
     assert all(r["ok"] for r in results)
     assert "migration-guard: all passed" in result.stdout

@@ -16,6 +16,7 @@ JOB_SESSIONS = {
     "migration-dry-run": "migration_dry_run",
     "migration-downgrade-test": "migration_downgrade_test",
     "security-check": "security_check",
+    "migration-data-test": "migration_data_test",
     "migration-lock-test": "migration_lock_test",
 }
 

@@ -21,6 +21,9 @@ MEASURES = (
     "guard dry-run",
     "guard downgrade-test",
     "guard security",
+    "guard data-test",
+    "generator fill (SQL)",
+    "generator floor (SQL)",
     "upgrade SQL floor",
     "downgrade SQL floor",
     "alembic upgrade head",
@@ -65,10 +68,15 @@ def test_quick_run_writes_every_measure(tmp_path: Path) -> None:
         assert peer["ratio_to_guard_all"] > 0
 
     assert data["dry_run_upgrade"]["ratio_to_floor"] > 0
+    assert data["generator"]["rows"] > 0 and data["generator"]["rate_to_floor"] > 0
+    assert data["generator"]["rows_per_s"] > 0 and data["generator"]["floor_rows_per_s"] > 0
+    assert data["data_test"]["ratio_to_dry_run_plus_downgrade_test"] > 0
     for kind in ("guard all", "stairway", "floor"):
         assert set(data["scaling"][kind]["ms_per_revision"]) == {"10"}
     assert {t["measure"] for t in data["targets"]} >= {
         "migration-guard all / floor",
         "pytest-alembic / migration-guard all",
+        "generator rows/s / floor rows/s",
+        "data-test / (dry-run + downgrade-test)",
     }
     assert "guard all" in done.stdout and "Targets" in done.stdout

@@ -123,6 +123,7 @@ def test_project_versions_pass_all_checks(server_args, capsys) -> None:
         "dry-run",
         "downgrade-test",
         "security",
+        "data-test",
         "lock-test",
     ]
     failed = [f for r in results for f in r["findings"] if f["severity"] == "error"]

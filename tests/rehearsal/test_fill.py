@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from backend.db.rehearsal import DEFAULT_ROWS, fill
+from backend.db.rehearsal.catalog import read_schema
 
 BOOKKEEPING = ("alembic_version", "migration_audit")
 
@@ -185,3 +186,17 @@ def test_fill_time_against_the_floor(head):
         f"fill/floor = {report.seconds / floor:.1f}x"
     )
     assert report.rows == rows
+
+
+def test_only_the_named_tables_are_filled_and_the_others_keep_their_rows(head):
+    fill(head, 20, shapes=False)
+    # trades' foreign key to negotiations is unique: appended trades need new negotiations
+    wanted = {"trades"} | {fk.parent for fk in read_schema(head)["trades"].foreign_keys}
+
+    report = fill(head, 20, shapes=False, only=wanted)
+
+    assert set(report.tables) == wanted
+    assert report.warnings == []
+    counts = {name: scalar(head, f"SELECT count(*) FROM {q(name)}") for name in table_names(head)}
+    assert {counts[name] for name in wanted} == {40}
+    assert {n for name, n in counts.items() if name not in wanted} == {20}

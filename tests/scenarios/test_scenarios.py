@@ -28,6 +28,7 @@ CHECK_FOLDERS = {
     "security": "security",
     "dry_run": "dry-run",
     "downgrade_test": "downgrade-test",
+    "data_test": "data-test",
     "lock_test": "lock-test",
 }
 

@@ -106,6 +106,13 @@ def parser() -> argparse.ArgumentParser:
         help="lock-test: the longest a migration may block reads or writes on a table, in "
         "seconds (default: lock-budget under [tool.migration-guard] in pyproject.toml, else 1)",
     )
+    p.add_argument(
+        "--rows",
+        type=_positive,
+        default=200,
+        metavar="N",
+        help="data-test: rows per table (default: 200)",
+    )
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     return p
 
@@ -117,6 +124,16 @@ def _seconds(text: str) -> float:
         value = -1.0
     if not value > 0:
         raise argparse.ArgumentTypeError(f"expected seconds > 0, got {text!r}")
+    return value
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of rows, 1 or more: {text!r}")
     return value
 
 
@@ -142,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
                 since=_since(args, versions_dir),
                 table_sizes_path=args.table_sizes,
                 lock_budget_s=args.lock_budget,
+                data_rows=args.rows,
                 progress=lambda message: err.print(f"[dim]{PROG}: {message}[/dim]"),
             )
             results = runner.run(names, context)

@@ -40,6 +40,8 @@ class GuardConfig:
     # lock-test: production row counts (JSON table -> rows) and the longest lock allowed, s.
     table_sizes_path: Path | None = None
     lock_budget_s: float | None = None
+    # data-test: rows per table.
+    data_rows: int = 200
     given_contract: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -53,6 +55,7 @@ class GuardConfig:
         since: Since | None = None,
         table_sizes_path: str | Path | None = None,
         lock_budget_s: float | None = None,
+        data_rows: int = 200,
     ) -> GuardConfig:
         """A checked configuration; GuardError (exit 2) names a bad input."""
         versions_dir = Path(versions_dir).resolve()
@@ -73,6 +76,7 @@ class GuardConfig:
             since=since,
             table_sizes_path=Path(table_sizes_path) if table_sizes_path else None,
             lock_budget_s=lock_budget_s,
+            data_rows=data_rows,
             given_contract=given,
         )
 

@@ -101,6 +101,7 @@ class GuardContext:
         since: Since | None = None,
         table_sizes_path: str | Path | None = None,
         lock_budget_s: float | None = None,
+        data_rows: int = 200,
         lent_server: PostgresServer | None = None,
         progress: Callable[[str], None] = lambda message: None,
     ) -> GuardContext:
@@ -115,6 +116,7 @@ class GuardContext:
             since,
             table_sizes_path,
             lock_budget_s,
+            data_rows,
         )
         return cls(
             config=config,
@@ -152,6 +154,10 @@ class GuardContext:
     @property
     def lock_budget_s(self) -> float | None:
         return self.config.lock_budget_s
+
+    @property
+    def data_rows(self) -> int:
+        return self.config.data_rows
 
     def contract(self) -> Snapshot:
         """The schema contract: the one given (read when the run was made), else the file at

@@ -10,7 +10,7 @@ is filled one class of rows at a time, then without NULLs, and what failed becom
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -154,6 +154,7 @@ def fill(
     *,
     shapes: bool = True,
     nulls: bool = True,
+    only: Collection[str] | None = None,
 ) -> FillReport:
     """Add ``rows_per_table`` rows to every table of ``public`` inside the caller's transaction.
 
@@ -161,11 +162,16 @@ def fill(
     keys stay unique. A mapping gives each table its own count (a table it leaves out gets no
     rows), e.g. to top tables up to a size. ``nulls=False`` leaves no nullable column NULL (rows
     a later ``SET NOT NULL`` accepts). ``shapes=False`` skips reading the hard shapes back (for
-    timing)."""
+    timing). ``only`` names the tables to fill (the others keep their rows and serve as
+    parents): a migration rehearsal tops up the tables a revision created or changed, not all of
+    them. A table whose foreign key is unique needs parents no row uses yet: name its parents
+    too."""
     started = time.perf_counter()
     quote = _quote(connection)
     tables = read_schema(connection)
     order, deferred = insertion_order(tables)
+    if only is not None:
+        order = [name for name in order if name in only]
     report = FillReport()
     for name in order:
         table = tables[name]
@@ -192,7 +198,8 @@ def fill(
         report.tables[name] = TableReport(
             name, wanted, inserted, unplanned_checks=tuple(c for c, _ in plan.unplanned)
         )
-    for table in tables.values():
+    for name in order:
+        table = tables[name]
         for fk in table.foreign_keys:
             if fk.name in deferred:
                 warning = _set_deferred(connection, quote, table, fk)

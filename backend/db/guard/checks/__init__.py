@@ -36,6 +36,7 @@ CHECKS: tuple[Check, ...] = (
     Check("dry-run", "backend.db.guard.checks.dry_run", True, gives_to="downgrade-test"),
     Check("downgrade-test", "backend.db.guard.checks.downgrade_test", needs_database=True),
     Check("security", "backend.db.guard.checks.security", needs_database=False),
+    Check("data-test", "backend.db.guard.checks.data_test", needs_database=True),
     Check("lock-test", "backend.db.guard.checks.lock_test", needs_database=True),
 )
 CHECK_MODULES: dict[str, str] = {check.name: check.module for check in CHECKS}

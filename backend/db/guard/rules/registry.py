@@ -80,6 +80,7 @@ def _rule(
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 LINT, DRY_RUN, DOWNGRADE_TEST, SECURITY = "lint", "dry-run", "downgrade-test", "security"
+DATA_TEST = "data-test"
 LOCK_TEST = "lock-test"
 
 # fmt: off
@@ -131,6 +132,13 @@ ALLOWED_DESTRUCTIVE = _rule("allowed-destructive", SECURITY, WARNING, "a drop in
 BANDIT = _rule("bandit-B", SECURITY, ERROR, "bandit's Python dangers (subprocess, pickle, eval, ...)", family=True)
 SQUAWK = _rule("squawk-", SECURITY, WARNING, "squawk's lock-safety rules on the offline SQL of revisions after the base", family=True, heading="squawk-rules")
 
+DATA_UPGRADE_FAILS = _rule("data-upgrade-fails", DATA_TEST, ERROR, "every upgrade() succeeds on a database whose tables hold rows")
+DATA_ROWS_LOST = _rule("data-rows-lost", DATA_TEST, ERROR, "an upgrade() keeps the rows of every table it keeps")
+DATA_ROWS_LOST_ALLOWED = _rule("data-rows-lost-allowed", DATA_TEST, WARNING, "an upgrade() deleted rows under `# guard: allow-destructive <reason>`; the reason is echoed")
+DATA_DOWNGRADE_FAILS = _rule("data-downgrade-fails", DATA_TEST, ERROR, "every downgrade() succeeds with rows written after its upgrade in place")
+DATA_REUPGRADE_FAILS = _rule("data-reupgrade-fails", DATA_TEST, ERROR, "upgrading again after the downgrade succeeds on the rows that are left")
+DATA_REHEARSAL_SQL_FAILS = _rule("data-rehearsal-sql-fails", DATA_TEST, ERROR, "a team's rehearsal/<revision>.sql runs after its revision's upgrade")
+DATA_GENERATOR_INCOMPLETE = _rule("data-generator-incomplete", DATA_TEST, WARNING, "the row generator filled every table the schema has, under every constraint")
 LOCK_BLOCKS_WRITES = _rule("lock-blocks-writes", LOCK_TEST, ERROR, "no lock that blocks writes is held on an existing table longer than the budget")
 LOCK_BLOCKS_READS = _rule("lock-blocks-reads", LOCK_TEST, ERROR, "no ACCESS EXCLUSIVE lock is held on an existing table longer than the budget")
 # fmt: on
