@@ -20,6 +20,7 @@ from backend.db.guard.checks import BY_NAME, CHECK_MODULES, NO_HANDOFF, Handoff,
 from backend.db.guard.context import GuardContext
 from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import CheckResult
+from backend.db.guard.fold import fold_measured
 from backend.db.guard.static_process import CAN_FORK, StaticProcess
 
 DATABASE_CHECKS = tuple(check.name for check in BY_NAME.values() if check.needs_database)
@@ -62,7 +63,12 @@ def run_checks(names: list[str], context: GuardContext) -> list[CheckResult]:
 
 
 def run(names: list[str], context: GuardContext) -> list[CheckResult]:
-    """Run ``names`` (in that order in the results) on ``context``; the caller closes it."""
+    """Run ``names`` (in that order in the results) on ``context``; the caller closes it.
+    Findings two checks make about the same statement are folded into one (``guard/fold.py``)."""
+    return fold_measured(_run(names, context))
+
+
+def _run(names: list[str], context: GuardContext) -> list[CheckResult]:
     database = [name for name in names if name in DATABASE_CHECKS]
     static = [name for name in names if name not in DATABASE_CHECKS]
     if not database or not static:
