@@ -204,3 +204,19 @@ def test_invoke_table_sizes_on_a_closed_port_exits_2_without_the_password(tmp_pa
     assert raised.value.code == 2
     assert "s3cret-pw" not in str(raised.value.message)
     assert "cannot read table sizes" in str(raised.value.message)
+
+
+def test_since_measures_only_the_new_revisions(admin_url_text, capsys) -> None:
+    folder = SCENARIOS / "fail_create_index"
+    args = ["lock-test", "--versions", str(folder / "versions"), "--table-sizes"]
+    args += [str(folder / "sizes.json"), "--postgres", "url", "--database-url", admin_url_text]
+
+    judged = main([*args, "--since", "a1", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert judged == 1 and {f["rule"] for f in report["findings"]} == {"lock-blocks-writes"}
+
+    # The index revision is old now: applied, never measured, nothing to blame.
+    assert main([*args, "--since", "b2", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["findings"] == []
+    assert "since b2: 0 new revision(s) judged, 2 old" in report["notes"]

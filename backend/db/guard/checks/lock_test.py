@@ -72,6 +72,8 @@ def run(context: GuardContext, handoff: Handoff = NO_HANDOFF) -> Outcome:
     sizes = production_sizes(context.table_sizes_path, context.is_project)
     budget = lock_budget(context.lock_budget_s)
     context.notes.append(f"production sizes: {sizes.source}; lock budget {budget:g} s")
+    if context.since is not None:
+        context.notes.append(context.since.describe())
     with context.step("wait for PostgreSQL"):
         server = context.server()
     try:
@@ -83,6 +85,7 @@ def run(context: GuardContext, handoff: Handoff = NO_HANDOFF) -> Outcome:
             context.display_path,
             context.step,
             context.recorder.progress,
+            old=context.since.old if context.since else frozenset(),
         )
     except MigrationFailed as failure:  # fails on an empty database: dry-run's finding too
         return Outcome([migration_failure(registry.UPGRADE_FAILS, failure)])
@@ -99,13 +102,16 @@ def lock_test(
     step: Callable[[str], AbstractContextManager] | None = None,
     progress: Callable[[str], None] = lambda message: None,
     rehearsal_rows: tuple[int, int] = REHEARSAL_ROWS,
+    old: frozenset[str] = frozenset(),
 ) -> tuple[list[Finding], list[str]]:
-    """The findings and notes of lock-test for ``scripts`` on scratch databases of ``server``."""
+    """The findings and notes of lock-test for ``scripts`` on scratch databases of ``server``;
+    the ``old`` revisions (``--since``) are applied, never measured."""
     step = step or (lambda name: nullcontext())
     with step("learn what each revision touches (empty database)"):
         with _database(server, "locks_plan") as connection:
             order, touched = observe.plan(scripts, connection)
             foreign_keys = observe.head_foreign_keys(connection)
+    touched = {revision: tables for revision, tables in touched.items() if revision not in old}
     if not any(touched.values()):
         return [], ["no revision changes a table an earlier revision created: nothing to measure"]
     observed = []
