@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from backend.db.guard.findings import Finding, error
 from backend.db.guard.locks.observe import RevisionObservation, StatementObservation
-from backend.db.guard.locks.predict import fit
+from backend.db.guard.locks.predict import fit, linear, n_log_n
 from backend.db.guard.rules import registry
 
 # pg_locks' names, weakest first; the last four conflict with ROW EXCLUSIVE (writes).
@@ -115,7 +115,9 @@ def _predict(
         (small_revision.rows.get(table, 0), small.duration_s),
         (large_revision.rows.get(table, 0), large.duration_s),
     )
-    return Prediction(table, *points, fit(*points).at(sizes(table)))
+    # A build's sort is n log n; a rewrite, a scan or an update grows with the rows.
+    work = n_log_n if table in (small.indexed | large.indexed) else linear
+    return Prediction(table, *points, fit(*points, work).at(sizes(table)))
 
 
 def _revision_findings(
