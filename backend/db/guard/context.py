@@ -15,21 +15,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from backend.db.guard.config import GuardConfig
 from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import Table
 from backend.db.guard.inputs import read_contract
 from backend.db.guard.revisions import OfflineSql, RevisionFolder
-from backend.db.migrations_config import VERSIONS_DIR, repo_relative
+from backend.db.migrations_config import repo_relative
 from backend.db.postgres import PostgresServer, ProviderError
 from backend.db.postgres.lifecycle import LazyServer
 from backend.db.progress import announce_if_slow
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
-    from sqlalchemy.engine import URL
 
     from backend.db.guard.revision_source import RevisionSource
     from backend.db.guard.since import Since
@@ -93,35 +92,18 @@ class GuardContext:
     @classmethod
     def create(
         cls,
-        versions_dir: str | Path = VERSIONS_DIR,
-        postgres: str = "auto",
-        database_url: str | URL | None = None,
-        contract_path: str | Path | None = None,
-        compare_models: bool | None = None,
-        since: Since | None = None,
-        table_sizes_path: str | Path | None = None,
-        lock_budget_s: float | None = None,
-        data_rows: int = 200,
         lent_server: PostgresServer | None = None,
         progress: Callable[[str], None] = lambda message: None,
+        **options: Any,
     ) -> GuardContext:
-        """A run over ``versions_dir``; ``lent_server`` is a server the caller runs (used for
-        every check, never stopped). GuardError (exit 2) names a bad input."""
-        config = GuardConfig.create(
-            versions_dir,
-            postgres,
-            database_url,
-            contract_path,
-            compare_models,
-            since,
-            table_sizes_path,
-            lock_budget_s,
-            data_rows,
-        )
+        """A run configured by ``options`` (those of :meth:`GuardConfig.create`: versions_dir,
+        postgres, database_url, contract_path, ...); ``lent_server`` is a server the caller runs
+        (used for every check, never stopped). GuardError (exit 2) names a bad input."""
+        config = GuardConfig.create(**options)
         return cls(
             config=config,
             folder=RevisionFolder(config.versions_dir),
-            postgres=LazyServer(postgres, database_url, lent_server, progress),
+            postgres=LazyServer(config.postgres, config.database_url, lent_server, progress),
             recorder=Recorder(progress),
         )
 
