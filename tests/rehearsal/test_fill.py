@@ -200,3 +200,18 @@ def test_only_the_named_tables_are_filled_and_the_others_keep_their_rows(head):
     counts = {name: scalar(head, f"SELECT count(*) FROM {q(name)}") for name in table_names(head)}
     assert {counts[name] for name in wanted} == {40}
     assert {n for name, n in counts.items() if name not in wanted} == {20}
+
+
+def test_the_text_shape_probes_that_need_pg_input_is_valid_wait_for_postgresql_16() -> None:
+    from backend.db.rehearsal.catalog import Column
+    from backend.db.rehearsal.report import _probes
+
+    code = Column(
+        "code", "character varying(12)", False, None, False, False, "S", "varchar", 12,
+        None, None, False, None, None, None,
+    )  # fmt: skip
+    on_16 = _probes(code, '"code"', 16)
+    on_15 = _probes(code, '"code"', 15)
+    assert {"not_number_or_date", "number_like_text"} <= set(on_16)
+    assert not {"not_number_or_date", "number_like_text"} & set(on_15)
+    assert {"null", "repeated", "max_length", "empty_text"} <= set(on_15)

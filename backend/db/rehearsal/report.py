@@ -56,7 +56,12 @@ class FillReport:
         return seen
 
 
-def _probes(column: Column, q: str) -> dict[str, str]:
+# pg_input_is_valid, which tells "not a number or a date" without raising, came with 16; on 15
+# those two text shapes are not probed (the rows still hold them: only the report is silent).
+INPUT_IS_VALID_SINCE = 16
+
+
+def _probes(column: Column, q: str, server_major: int = INPUT_IS_VALID_SINCE) -> dict[str, str]:
     """Shape name -> SQL aggregate that is true when the column's data shows it."""
     probes = {
         "null": f"bool_or({q} IS NULL)",
@@ -71,6 +76,8 @@ def _probes(column: Column, q: str) -> dict[str, str]:
         if column.length is not None:
             probes["max_length"] = f"bool_or(char_length({text}) = {int(column.length)})"
         probes["empty_text"] = f"bool_or({text} = '')"
+        if server_major < INPUT_IS_VALID_SINCE:
+            return probes
         probes["not_number_or_date"] = (
             f"bool_or({text} <> '' AND NOT pg_input_is_valid({text}, 'numeric')"
             f" AND NOT pg_input_is_valid({text}, 'date'))"
@@ -102,8 +109,9 @@ def survey(connection: Connection, table: Table, quote) -> tuple[dict, dict]:
     """(column -> shapes present, enum column -> labels present) from the table's data."""
     selects: list[str] = []
     keys: list[tuple[str, str]] = []
+    major = connection.dialect.server_version_info[0]
     for column in table.columns.values():
-        for shape, sql in _probes(column, quote(column.name)).items():
+        for shape, sql in _probes(column, quote(column.name), major).items():
             selects.append(f"coalesce({sql}, false)")
             keys.append((column.name, shape))
         if column.labels and not column.is_array:
