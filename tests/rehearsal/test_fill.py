@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from backend.db.rehearsal import DEFAULT_ROWS, fill
-from backend.db.rehearsal.catalog import read_schema
+from backend.db.rehearsal.catalog import Column, read_schema
+from backend.db.rehearsal.report import _probes
 
 BOOKKEEPING = ("alembic_version", "migration_audit")
 
@@ -203,9 +204,6 @@ def test_only_the_named_tables_are_filled_and_the_others_keep_their_rows(head):
 
 
 def test_the_text_shape_probes_that_need_pg_input_is_valid_wait_for_postgresql_16() -> None:
-    from backend.db.rehearsal.catalog import Column
-    from backend.db.rehearsal.report import _probes
-
     code = Column(
         "code", "character varying(12)", False, None, False, False, "S", "varchar", 12,
         None, None, False, None, None, None,
