@@ -83,10 +83,13 @@ def tests(session: nox.Session) -> None:
     """The test suite on embedded PostgreSQL 16, then 18 (one pass: set TEST_POSTGRES or
     GUARD_EMBEDDED_PG_VERSION)."""
     install(session, "dev")
+    # One worker per core, each with its own server; tests marked with one xdist_group stay on
+    # one worker (the documented commands run in order in one copy of the repository).
+    args = ["-n", "auto", "--dist", "loadgroup", *session.posargs]
     if "TEST_POSTGRES" in os.environ or "GUARD_EMBEDDED_PG_VERSION" in os.environ:
-        session.run("pytest", *session.posargs)
+        session.run("pytest", *args)
         return
     for major in EMBEDDED_MAJORS:
         session.log(f"tests on embedded PostgreSQL {major}")
         env = {"TEST_POSTGRES": "embedded", "GUARD_EMBEDDED_PG_VERSION": major}
-        session.run("pytest", *session.posargs, env=env)
+        session.run("pytest", *args, env=env)

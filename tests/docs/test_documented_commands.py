@@ -201,6 +201,9 @@ def workspaces(pg_server: PostgresServer) -> Iterator[dict[str, dict]]:
     shutil.rmtree(home, ignore_errors=True)
 
 
+# The blocks build on each other (edit a model, autogenerate, snapshot) in one copy of the
+# repository: under pytest-xdist they all run on one worker, in order.
+@pytest.mark.xdist_group("documented-commands")
 @pytest.mark.parametrize("block", runnable_blocks(), ids=lambda b: b.run_options()[0])
 def test_documented_command(block: Block, workspaces, pg_server: PostgresServer) -> None:
     if "needs" in block.markers:
