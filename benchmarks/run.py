@@ -242,7 +242,12 @@ class Bench:
     def guard_run(self, check: str, versions: Path | None = None) -> Callable[[], Run]:
         command = [*guard_command(), check, "--postgres", "embedded"]
         if versions is not None:
-            command += ["--versions", str(versions)]
+            command += [
+                "--versions",
+                str(versions),
+                "--table-sizes",
+                str(chain.sizes_file(versions)),
+            ]
 
         def timed() -> Run:
             report_file = self.workdir / f"guard-{check}.json"

@@ -57,6 +57,7 @@ def test_nox_migration_guard_session_passes_on_the_project(pg_server, tmp_path) 
         "downgrade-test",
         "security",
         "data-test",
+        "lock-test",
     ]
     assert all(r["ok"] for r in results)
     assert "migration-guard: all passed" in result.stdout

@@ -60,12 +60,14 @@ def test_rebaseline_squashes_the_tangled_history_into_one_proven_baseline(
     assert [s.revision for s in scripts.walk_revisions()] == [NEW_REV]
     assert scripts.get_revision(NEW_REV).down_revision is None
     assert [p.name for p in project.versions.glob("*.py")] == [result.baseline_file.name]
-    # The guard's four checks passed in-process.
+    # Every guard check passed in-process.
     assert [name for name, passed, _ in result.guard] == [
         "lint",
         "dry-run",
         "downgrade-test",
         "security",
+        "data-test",
+        "lock-test",
     ]
     assert all(passed for _, passed, _ in result.guard)
     # The regenerated contract is the old chain's schema, read independently here.
