@@ -157,7 +157,9 @@ def test_commands_run_elsewhere_are_the_same_commands() -> None:
             assert command in target.read_text().splitlines(), f"{target} does not run {command}"
 
 
-@pytest.fixture(scope="module")
+# Session-scoped: under pytest-xdist a worker may run another file's tests between two blocks,
+# and a module fixture would then be torn down, losing what the earlier blocks did.
+@pytest.fixture(scope="session")
 def workspaces(pg_server: PostgresServer) -> Iterator[dict[str, dict]]:
     """One temporary copy of the repository and one fresh database per document, made lazily."""
     made: dict[str, dict] = {}
