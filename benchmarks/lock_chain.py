@@ -124,7 +124,9 @@ def write_bales_chain(target: Path, revisions: int = 20) -> Path:
     """The base revision and ``revisions`` revisions on ``bales`` (kinds in turn) in ``target``."""
     target.mkdir(parents=True, exist_ok=True)
     rounds = _rounds(revisions)
-    tables = {name: ["sa.Column('id', sa.Integer, primary_key=True)"] for name in parents(revisions)}
+    tables = {
+        name: ["sa.Column('id', sa.Integer, primary_key=True)"] for name in parents(revisions)
+    }
     tables["bales"] = _bales_columns(rounds)
     up, down = _create_tables(tables)
     previous = _write(target, 0, BASE, None, "create bales and its sources", up, down)

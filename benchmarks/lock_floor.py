@@ -24,9 +24,9 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 sys.path.insert(1, str(BENCH_DIR.parent))
 
+import lock_chain  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
-import lock_chain  # noqa: E402
 from backend.db.migrations_config import script_directory  # noqa: E402
 from backend.db.migrator.stepper import Stepper  # noqa: E402
 from backend.db.postgres.provider import start_server  # noqa: E402

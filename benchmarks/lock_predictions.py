@@ -44,7 +44,9 @@ def _median_run(
     return revision, revision.statements[_worker(revision)]
 
 
-def predictions(server, versions: Path, sizes: tuple[int, int, int], repeats: int = 1) -> list[dict]:
+def predictions(
+    server, versions: Path, sizes: tuple[int, int, int], repeats: int = 1
+) -> list[dict]:
     """Per kind: its times at ``sizes`` (median of ``repeats`` runs), the prediction at the third
     size from the first two, and predicted / measured."""
     scripts = script_directory(versions.resolve())
@@ -65,7 +67,9 @@ def predictions(server, versions: Path, sizes: tuple[int, int, int], repeats: in
             _median_run([run[i] for run in runs[rows]]) for rows in sizes
         )
         measured_rows = target_rev.rows[table]
-        prediction = _predict(small, large, small_rev, large_rev, lambda name, rows=measured_rows: rows)
+        prediction = _predict(
+            small, large, small_rev, large_rev, lambda name, rows=measured_rows: rows
+        )
         results.append(
             {
                 "kind": kind,

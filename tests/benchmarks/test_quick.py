@@ -23,8 +23,8 @@ MEASURES = (
     "guard security",
     "guard data-test",
     "guard lock-test",
-    "lock-test chain 20",
-    "lock-test chain 20 floor",
+    "lock-test chain",
+    "lock-test chain floor",
     "generator fill (SQL)",
     "generator floor (SQL)",
     "upgrade SQL floor",
@@ -75,7 +75,7 @@ def test_quick_run_writes_every_measure(tmp_path: Path) -> None:
     assert data["generator"]["rows_per_s"] > 0 and data["generator"]["floor_rows_per_s"] > 0
     assert data["data_test"]["ratio_to_dry_run_plus_downgrade_test"] > 0
     lock = data["lock_test"]
-    assert lock["revisions"] == 20 and lock["rehearsal_rows"] == [5_000, 50_000]
+    assert lock["revisions"] == 5 and lock["rehearsal_rows"] == [5_000, 50_000]
     assert lock["ratio_to_floor"] > 0 and lock["floor_median_s"] > 0
     assert any(name.startswith("observe at") for name in lock["steps_s"])
     assert {p["kind"] for p in lock["predictions"]} == {
@@ -95,7 +95,7 @@ def test_quick_run_writes_every_measure(tmp_path: Path) -> None:
         "pytest-alembic / migration-guard all",
         "generator rows/s / floor rows/s",
         "data-test / (dry-run + downgrade-test)",
-        "lock-test (chain of 20) / its floor",
+        "lock-test (chain of 5) / its floor",
         "lock-test prediction at 10x the size, worst factor off",
     }
     assert "guard all" in done.stdout and "Targets" in done.stdout
