@@ -54,6 +54,7 @@ def collect(bench, args, machine: dict) -> dict:
     data["dry_run_upgrade"] = _dry_run_upgrade(bench)
     data["generator"] = _generator(bench)
     data["data_test"] = _data_test(bench)
+    data["lock_test"] = _lock_test(bench, measures)
     data["scaling"] = _scaling(measures, args.chain)
     data["targets"] = _targets(data)
     return data
@@ -121,6 +122,33 @@ def _data_test(bench) -> dict:
     return {"ratio_to_dry_run_plus_downgrade_test": statistics.median(ratios)}
 
 
+def _lock_test(bench, measures: dict) -> dict:
+    """lock-test on its chain against its floor, where its time goes, and its predictions at
+    ten times the larger rehearsal size against a measurement there."""
+    from backend.db.guard.checks.lock_test import REHEARSAL_ROWS
+
+    steps: dict[str, list[float]] = {}
+    for result in bench.lock_steps:
+        for step in result["steps"]:
+            steps.setdefault(step["name"], []).append(step["duration_s"])
+    chain, floor = measures[bench.lock_chain], measures[f"{bench.lock_chain} floor"]
+    predictions = bench.lock_predictions
+    return {
+        "revisions": bench.lock_revisions,
+        "rehearsal_rows": list(REHEARSAL_ROWS),
+        "median_s": chain["median_s"],
+        "floor_median_s": floor["median_s"],
+        "ratio_to_floor": chain["ratio_to_floor"],
+        "steps_s": {name: statistics.median(values) for name, values in steps.items()},
+        "floor_phases_s": floor.get("phases_s", {}),
+        "predictions": predictions,
+        # How far the worst prediction is off, either way (1.0 = exact).
+        "worst_prediction_factor": max(
+            (max(p["ratio"], 1 / p["ratio"]) for p in predictions), default=None
+        ),
+    }
+
+
 def _scaling(measures: dict, chain: list[int]) -> dict:
     """Milliseconds per added revision (against N = the shortest chain) and linearity."""
     base = chain[0]
@@ -175,6 +203,18 @@ def _targets(data: dict) -> list[dict]:
             data["data_test"].get("ratio_to_dry_run_plus_downgrade_test"),
             "<=",
             1.5,
+        ),
+        (
+            f"lock-test (chain of {data['lock_test']['revisions']}) / its floor",
+            data["lock_test"]["ratio_to_floor"],
+            "<=",
+            1.5,
+        ),
+        (
+            "lock-test prediction at 10x the size, worst factor off",
+            data["lock_test"]["worst_prediction_factor"],
+            "<=",
+            2.0,
         ),
         (
             f"stairway per revision / floor per revision (N = {largest})",
@@ -256,6 +296,8 @@ def print_tables(data: dict, console: Console | None = None) -> None:
             f"{_fmt(dry['floor_median_s'])} s: {_fmt(dry['ratio_to_floor'], 'x')}"
         )
 
+    _print_lock_test(data["lock_test"], console)
+
     scaling = Table(
         title="Scaling: baseline + N generated revisions (median s; ratio to the chain's floor)"
     )
@@ -301,6 +343,37 @@ def print_tables(data: dict, console: Console | None = None) -> None:
     console.print(
         "floor phases (median s): " + ", ".join(f"{k} {v:.3f}" for k, v in phases.items())
     )
+
+
+def _print_lock_test(lock: dict, console: Console) -> None:
+    rows = " and ".join(f"{n:,}" for n in lock["rehearsal_rows"])
+    console.print(
+        f"lock-test on {lock['revisions']} revisions (rehearsal {rows} rows): "
+        f"{_fmt(lock['median_s'])} s vs its floor {_fmt(lock['floor_median_s'])} s: "
+        f"{_fmt(lock['ratio_to_floor'], 'x')}"
+    )
+    console.print(
+        "  lock-test steps (median s): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in lock["steps_s"].items())
+    )
+    console.print(
+        "  floor phases (median s): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in lock["floor_phases_s"].items())
+    )
+    if not lock["predictions"]:
+        return
+    sizes = list(lock["predictions"][0]["times_s"])
+    table = Table(title="lock-test's prediction at ten times the larger rehearsal size")
+    for column in ("statement", *(f"ms at {int(n):,}" for n in sizes), "predicted ms", "ratio"):
+        table.add_column(column, justify="left" if column == "statement" else "right")
+    for p in lock["predictions"]:
+        table.add_row(
+            p["kind"],
+            *(f"{1000 * p['times_s'][n]:.1f}" for n in sizes),
+            f"{1000 * p['predicted_s']:.1f}",
+            _fmt(p["ratio"], "x"),
+        )
+    console.print(table)
 
 
 def plot(data: dict, path: Path) -> None:

@@ -29,10 +29,13 @@ REPO_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 
 import chain  # noqa: E402
+import lock_chain  # noqa: E402
+import lock_predictions  # noqa: E402
 import report  # noqa: E402
 import rows  # noqa: E402
 from measure import ProcessFailed, Run, run_process  # noqa: E402
 
+from backend.db.guard.checks.lock_test import REHEARSAL_ROWS  # noqa: E402
 from backend.db.migrations_config import (  # noqa: E402
     ALEMBIC_INI,
     VERSIONS_DIR,
@@ -42,7 +45,16 @@ from backend.db.migrator.offline import offline_sql as kernel_offline_sql  # noq
 from backend.db.postgres import embedded_server  # noqa: E402
 from backend.db.postgres.provider import start_server  # noqa: E402
 
-CHECKS = ("lint", "dry-run", "downgrade-test", "security", "data-test")
+CHECKS = ("lint", "dry-run", "downgrade-test", "security", "data-test", "lock-test")
+# lock-test's chain: revisions on one big table (benchmarks/lock_chain.py), and a budget no
+# prediction reaches, so the process exits 0 (a finding is exit 1, which would stop the bench)
+# while doing all its work: every revision observed at both sizes, predicted and judged.
+# --quick: one revision of each kind (the fill of the rehearsal rows, not the revisions, is
+# most of the time).
+LOCK_REVISIONS, QUICK_LOCK_REVISIONS = 20, 5
+LOCK_CHAIN = "lock-test chain"
+LOCK_BUDGET_S = 3600
+NOT_MEASURED = "could not measure"
 PEER_SKIPPED = "pytest-alembic not installed"
 # Variables that would point a timed process at another server, or slow every one of them down.
 SCRUBBED_ENV = ("DATABASE_URL", "GUARD_DATABASE_URL", "PYTHONDONTWRITEBYTECODE")
@@ -50,7 +62,7 @@ SCRUBBED_ENV = ("DATABASE_URL", "GUARD_DATABASE_URL", "PYTHONDONTWRITEBYTECODE")
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="1 round, chains 0 and 10 (< 1 min)")
+    p.add_argument("--quick", action="store_true", help="1 round, chains 0 and 10, lock chain of 5")
     p.add_argument("--rounds", type=int, default=3, help="rounds of every measure (default 3)")
     p.add_argument("--chain", default="0,100,500", help="generated revisions per chain")
     p.add_argument("--json", type=Path, help="write the results as JSON to this file")
@@ -153,6 +165,10 @@ class Bench:
         self.head_database: str | None = None  # the baseline at head, cloned per use
         self.filled_database: str | None = None  # the same with the generator's rows
         self.generator_rows: list[int] = []  # rows each timed fill wrote
+        self.lock_chain = LOCK_CHAIN
+        self.lock_revisions = QUICK_LOCK_REVISIONS if args.quick else LOCK_REVISIONS
+        self.lock_steps: list[dict] = []  # lock-test's JSON report on the chain, per run
+        self.lock_predictions: list[dict] = []
 
     # -- the floors ------------------------------------------------------------------------
 
@@ -265,6 +281,50 @@ class Bench:
 
         return timed
 
+    def lock_test_run(self, versions: Path) -> Callable[[], Run]:
+        """``migration-guard lock-test`` on the lock chain; ProcessFailed unless it measured
+        every revision (a revision its rehearsal rows break would be timed as skipped)."""
+        report_file = self.workdir / "guard-lock-chain.json"
+        command = [
+            *guard_command(),
+            "lock-test",
+            "--postgres",
+            "embedded",
+            "--versions",
+            str(versions),
+            "--lock-budget",
+            str(LOCK_BUDGET_S),
+            "--format",
+            "json",
+            "--output",
+            str(report_file),
+        ]
+
+        def timed() -> Run:
+            run = run_process(command, self.env, str(REPO_ROOT))
+            result = json.loads(report_file.read_text())
+            skipped = [note for note in result["notes"] if NOT_MEASURED in note]
+            if skipped:
+                raise ProcessFailed(f"lock-test on the lock chain: {skipped[0]}")
+            self.lock_steps.append(result)
+            return run
+
+        return timed
+
+    def lock_floor_command(self, versions: Path) -> list[str]:
+        command = [sys.executable, str(BENCH_DIR / "lock_floor.py"), "--versions", str(versions)]
+        command += ["--revisions", str(self.lock_revisions)]
+        return command + [f"--rows={rows}" for rows in REHEARSAL_ROWS]
+
+    def measure_predictions(self) -> None:
+        """lock-test's predictions at ten times the larger rehearsal size against a measurement
+        there (SQL on the bench's server; as many repeats as rounds, outside the rounds)."""
+        versions = lock_chain.write_prediction_chain(self._dir("lock-predictions") / "versions")
+        sizes = (*REHEARSAL_ROWS, 10 * REHEARSAL_ROWS[-1])
+        self.lock_predictions = lock_predictions.predictions(
+            self.server, versions, sizes, self.args.rounds
+        )
+
     def build(self) -> None:
         up, down = offline_sql(VERSIONS_DIR, self._dir("sql-baseline"))
         self.build_head_database(up)
@@ -367,6 +427,28 @@ class Bench:
                 "generator floor (SQL)",
             )
         )
+        lock_versions = lock_chain.write_bales_chain(
+            self._dir("lock-chain") / "versions", self.lock_revisions
+        )
+        self.add(
+            Measure(
+                f"{LOCK_CHAIN} floor",
+                f"process: embedded server, per rehearsal size {REHEARSAL_ROWS} the generator's "
+                f"fill and the {self.lock_revisions} revisions by a plain Stepper (no hooks)",
+                lambda: run_process(
+                    self.lock_floor_command(lock_versions), self.env, str(REPO_ROOT)
+                ),
+                phases=True,
+            )
+        )
+        self.add(
+            Measure(
+                LOCK_CHAIN,
+                f"migration-guard lock-test --versions (bales + {self.lock_revisions} revisions)",
+                self.lock_test_run(lock_versions),
+                f"{LOCK_CHAIN} floor",
+            )
+        )
         for added in self.args.chain:
             folder = chain.write_chain(self._dir(f"chain-{added}") / "versions", added)
             c_up, c_down = offline_sql(folder, self._dir(f"sql-chain-{added}"))
@@ -459,6 +541,8 @@ def main(argv: list[str] | None = None) -> int:
             bench.warm_up()
             log("warm-up done")
         bench.run_rounds(log)
+        bench.measure_predictions()
+        log("lock-test's predictions at ten times the size measured")
         data = report.collect(bench, args, machine_facts())
     except ProcessFailed as exc:
         print(f"bench: a timed process failed: {exc}", file=sys.stderr)

@@ -22,6 +22,9 @@ MEASURES = (
     "guard downgrade-test",
     "guard security",
     "guard data-test",
+    "guard lock-test",
+    "lock-test chain",
+    "lock-test chain floor",
     "generator fill (SQL)",
     "generator floor (SQL)",
     "upgrade SQL floor",
@@ -71,6 +74,20 @@ def test_quick_run_writes_every_measure(tmp_path: Path) -> None:
     assert data["generator"]["rows"] > 0 and data["generator"]["rate_to_floor"] > 0
     assert data["generator"]["rows_per_s"] > 0 and data["generator"]["floor_rows_per_s"] > 0
     assert data["data_test"]["ratio_to_dry_run_plus_downgrade_test"] > 0
+    lock = data["lock_test"]
+    assert lock["revisions"] == 5 and lock["rehearsal_rows"] == [5_000, 50_000]
+    assert lock["ratio_to_floor"] > 0 and lock["floor_median_s"] > 0
+    assert any(name.startswith("observe at") for name in lock["steps_s"])
+    assert {p["kind"] for p in lock["predictions"]} == {
+        "CREATE INDEX",
+        "ALTER TYPE int -> bigint",
+        "SET NOT NULL",
+    }
+    for prediction in lock["predictions"]:
+        assert prediction["rows"] == 500_000, prediction
+        assert prediction["predicted_s"] > 0 and prediction["measured_s"] > 0, prediction
+        assert prediction["ratio"] > 0, prediction
+    assert lock["worst_prediction_factor"] >= 1
     for kind in ("guard all", "stairway", "floor"):
         assert set(data["scaling"][kind]["ms_per_revision"]) == {"10"}
     assert {t["measure"] for t in data["targets"]} >= {
@@ -78,5 +95,8 @@ def test_quick_run_writes_every_measure(tmp_path: Path) -> None:
         "pytest-alembic / migration-guard all",
         "generator rows/s / floor rows/s",
         "data-test / (dry-run + downgrade-test)",
+        "lock-test (chain of 5) / its floor",
+        "lock-test prediction at 10x the size, worst factor off",
     }
     assert "guard all" in done.stdout and "Targets" in done.stdout
+    assert "lock-test's prediction at ten times" in done.stdout
