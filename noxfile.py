@@ -20,6 +20,7 @@ EMBEDDED_MAJORS = ("16", "18")
 # What the passes after the first leave out: the docs, the packaging and the bench harness, whose
 # verdicts do not depend on the server's major (the first pass runs them). Every test of the
 # schema, the contract, the guard's checks, the deploy and the rebaseline runs on each major.
+IN_ORDER = "tests/docs/test_documented_commands.py"
 ONCE_ONLY = (
     "tests/docs",
     "tests/benchmarks",
@@ -93,18 +94,23 @@ def bench(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The test suite on embedded PostgreSQL 16, then its database tests on 18 (one pass: set
-    TEST_POSTGRES or GUARD_EMBEDDED_PG_VERSION)."""
+    TEST_POSTGRES or GUARD_EMBEDDED_PG_VERSION; given test paths run as given)."""
     install(session, "dev")
-    # One worker per core, each with its own server; tests marked with one xdist_group stay on
-    # one worker (the documented commands run in order in one copy of the repository).
-    args = ["-n", "auto", "--dist", "loadgroup", *session.posargs]
+    # One worker per core, each with its own server. The documented commands build on each other
+    # in one copy of the repository: they run after, in one process, in order.
+    parallel = ["-n", "auto", "--dist", "loadgroup", f"--ignore={IN_ORDER}"]
+    if session.posargs:
+        session.run("pytest", *session.posargs)
+        return
     if "TEST_POSTGRES" in os.environ or "GUARD_EMBEDDED_PG_VERSION" in os.environ:
-        session.run("pytest", *args)
+        session.run("pytest", *parallel)
+        session.run("pytest", IN_ORDER)
         return
     for index, major in enumerate(EMBEDDED_MAJORS):
         session.log(f"tests on embedded PostgreSQL {major}")
         env = {"TEST_POSTGRES": "embedded", "GUARD_EMBEDDED_PG_VERSION": major}
-        skipped = (
-            [f"--ignore={path}" for path in ONCE_ONLY] if index and not session.posargs else []
-        )
-        session.run("pytest", *args, *skipped, env=env)
+        if index == 0:
+            session.run("pytest", *parallel, env=env)
+            session.run("pytest", IN_ORDER, env=env)
+        else:
+            session.run("pytest", *parallel, *(f"--ignore={p}" for p in ONCE_ONLY), env=env)
