@@ -17,6 +17,7 @@ from backend.db.guard.cli import main
 from backend.db.guard.errors import GuardError
 from backend.db.guard.locks import observe
 from backend.db.guard.locks.judge import _predict
+from backend.db.guard.locks.predict import fit, n_log_n
 from backend.db.migrations_config import VERSIONS_DIR, script_directory
 from backend.db.session import scratch_connection
 
@@ -220,3 +221,15 @@ def test_since_measures_only_the_new_revisions(admin_url_text, capsys) -> None:
     report = json.loads(capsys.readouterr().out)
     assert report["findings"] == []
     assert "since b2: 0 new revision(s) judged, 2 old" in report["notes"]
+
+
+def test_a_fit_through_noise_still_grows_with_the_work() -> None:
+    # Measured growth: the line through both points.
+    line = fit((5_000, 0.001), (50_000, 0.010))
+    assert line.at(500_000) == pytest.approx(0.1, rel=0.01)
+    # A busy machine made the small measurement the slower one: the statement did work that
+    # grows (the caller saw it), so the line goes through the origin and the larger point.
+    noisy = fit((5_000, 0.012), (50_000, 0.010))
+    assert noisy.at(500_000) == pytest.approx(0.1, rel=0.01)
+    # An index build's sort: more than linear.
+    assert fit((5_000, 0.001), (50_000, 0.010), n_log_n).at(500_000) > line.at(500_000)

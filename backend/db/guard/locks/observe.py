@@ -285,18 +285,21 @@ def _prepare(
         ):
             continue
         # One parent row for all: the later ADD FOREIGN KEY validates, and its scan is measured.
-        updated.add(child)
-        targets = ", ".join(quote(c) for c in child_columns)
-        sources = ", ".join(quote(c) for c in parent_columns)
-        connection.execute(
+        # Rows that already point there are left alone, so a table prepared for an earlier
+        # revision is not rewritten (and vacuumed) again for every later one.
+        pairs = list(zip(child_columns, parent_columns, strict=True))
+        assign = ", ".join(f"{quote(c)} = p.{quote(pc)}" for c, pc in pairs)
+        differs = " OR ".join(f"c.{quote(c)} IS DISTINCT FROM p.{quote(pc)}" for c, pc in pairs)
+        sources = ", ".join(quote(pc) for pc in parent_columns)
+        result = connection.execute(
             sa.text(
-                f"UPDATE {quote(child)} SET ({targets}) = "
-                f"(SELECT {sources} FROM {quote(parent)} ORDER BY 1 LIMIT 1)"
-                if len(child_columns) > 1
-                else f"UPDATE {quote(child)} SET {targets} = "
-                f"(SELECT {sources} FROM {quote(parent)} ORDER BY 1 LIMIT 1)"
+                f"UPDATE {quote(child)} AS c SET {assign} "
+                f"FROM (SELECT {sources} FROM {quote(parent)} ORDER BY 1 LIMIT 1) AS p "
+                f"WHERE {differs}"
             )
         )
+        if result.rowcount:
+            updated.add(child)
     _end(connection)
     if updated:
         # The UPDATE left a dead copy of every row: vacuum so scans read the table's real size.

@@ -1,7 +1,7 @@
 """Predict a statement's time at a table's production size from its times at two rehearsal sizes.
 
-The model is a straight line, time = a + b * work, through the two measurements (b clamped at 0:
-a statement that got faster with more rows did no work that grows). The work is the row count
+The model is a straight line, time = a + b * work, through the two measurements (through the
+origin and the larger one when noise made the times shrink with more rows). The work is the row count
 for a rewrite, a scan or an update; for an index build it is n log n, the cost of the sort, so a
 build predicted from 5,000 and 50,000 rows is not underestimated at millions (the log factor
 grows by a few tens of percent per decade). tests/guard/test_lock_test.py measures the promise:
@@ -38,11 +38,18 @@ class Line:
 def fit(
     small: tuple[int, float], large: tuple[int, float], work: Callable[[int], float] = linear
 ) -> Line:
-    """The line through (rows, seconds) ``small`` and ``large`` in ``work(rows)``; flat at the
-    slower of the two when the time does not grow with the rows (or both sizes are the same)."""
+    """The line through (rows, seconds) ``small`` and ``large`` in ``work(rows)``.
+
+    It is only asked for a statement the catalog saw doing work that grows with the table (a
+    rewrite, a scan, an index build, rows changed). When the two times do not grow (one noisy
+    measurement on a busy machine can put the small one above the large one), the line goes
+    through the origin and the larger measurement instead: the work is there, so is its growth.
+    """
     (n1, t1), (n2, t2) = small, large
     x1, x2 = work(n1), work(n2)
-    if x2 == x1 or t2 <= t1:
+    if x2 == x1:
         return Line(max(t1, t2), 0.0, work)
+    if t2 <= t1:
+        return Line(0.0, t2 / x2 if x2 else 0.0, work)
     b = (t2 - t1) / (x2 - x1)
     return Line(t2 - b * x2, b, work)
