@@ -80,7 +80,7 @@ def migration_lock_test(session: nox.Session) -> None:
 
 @nox.session
 def migration_guard(session: nox.Session) -> None:
-    """All four checks in one process, on one Postgres server."""
+    """Every check in one process, on one Postgres server."""
     guard(session, "all")
 
 

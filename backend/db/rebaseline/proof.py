@@ -1,4 +1,4 @@
-"""Step 4: prove the new baseline with the guard's four checks on the new folder.
+"""Step 4: prove the new baseline with every guard check on the new folder.
 
 The baseline's schema equals the old chain's (compared in step 3, counted here). The guard then
 runs with the old chain's snapshot as the schema contract and the models compared (the folder
