@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 from sqlalchemy.engine import URL, Engine
 
 from backend.db.fresh_schema import upgrade_database
@@ -16,6 +17,12 @@ from backend.db.postgres import PostgresServer, postgres_server
 from backend.db.postgres.embedded_server import VERSION_ENV
 from backend.db.postgres.majors import major_of
 from backend.db.postgres.provider import start_server
+
+# CI runs the property tests on the same examples every time (a verdict that does not depend on
+# the draw); a developer's run draws new ones and finds what CI's examples miss.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

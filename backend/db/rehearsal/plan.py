@@ -77,6 +77,11 @@ def _unique_units(table: Table, foreign_keys: list[ForeignKey]) -> dict[str, str
     return unit
 
 
+def _single_column_keys(table: Table) -> set[str]:
+    """Columns that are a unique key (or primary key) on their own."""
+    return {key.columns[0] for key in table.unique_keys if len(key.columns) == 1}
+
+
 def _apply(atom: object, domains: dict, relations: dict, table: Table, fixed: set[str]) -> bool:
     """Record what ``atom`` demands; False when the planner does not understand it."""
     if isinstance(atom, ck.Compare):
@@ -107,7 +112,16 @@ def _apply(atom: object, domains: dict, relations: dict, table: Table, fixed: se
                 if not _same_parent(table, a, b):
                     relations[a].differs.append(b)
                 return True
-            if a in fixed or b in relations[a].reads() and a not in fixed:
+            # The column that is adjusted (LEAST/GREATEST of the other) must not be a key: a
+            # foreign key's values come from the parent, and clamping a unique column to a
+            # column that repeats would repeat it too. The other one adjusts instead.
+            keyed = _single_column_keys(table)
+            adjustable_b = b not in fixed and b not in keyed and b not in relations[a].reads()
+            if (
+                a in fixed
+                or (b in relations[a].reads() and a not in fixed)
+                or (a in keyed and adjustable_b)
+            ):
                 a, b, op = b, a, ck.FLIP[op]
             if op == "=":
                 relations[a].equals = b
