@@ -16,39 +16,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import chain
+
 BASE = "lockbase"
+IMPORTS = "import sqlalchemy as sa\nfrom alembic import op\n"
 KINDS = ("index", "alter type", "add column with default", "set not null", "foreign key")
-
-# The same template as chain.py: a docstring, the ids, upgrade() and downgrade().
-REVISION_TEMPLATE = '''"""{what}
-
-Revision ID: {revision}
-Revises: {down_revision}
-"""
-
-import sqlalchemy as sa
-from alembic import op
-
-revision = {revision!r}
-down_revision = {down_revision!r}
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    {upgrade}
-
-
-def downgrade() -> None:
-    {downgrade}
-'''
 
 
 def _write(target: Path, number: int, revision: str, down: str | None, what, up, down_sql) -> str:
     path = target / f"{number:03d}_{revision}.py"
     path.write_text(
-        REVISION_TEMPLATE.format(
-            what=what, revision=revision, down_revision=down, upgrade=up, downgrade=down_sql
+        chain.REVISION_TEMPLATE.format(
+            imports=IMPORTS,
+            number=number,
+            what=what,
+            revision=revision,
+            down_revision=down,
+            upgrade=up,
+            downgrade=down_sql,
         )
     )
     return revision
