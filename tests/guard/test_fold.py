@@ -24,7 +24,7 @@ def test_squawk_on_a_measured_line_folds_into_the_lock_finding() -> None:
     )
     lock_test = CheckResult("lock-test", [lock(17)])
 
-    fold_measured([security, lock_test])
+    security, lock_test = fold_measured([security, lock_test])
 
     assert [f.rule for f in security.findings] == ["squawk-prefer-bigint-over-int"]
     [measured] = lock_test.findings
@@ -34,11 +34,11 @@ def test_squawk_on_a_measured_line_folds_into_the_lock_finding() -> None:
 
 def test_nothing_folds_without_lock_test_or_on_other_lines() -> None:
     alone = CheckResult("security", [squawk("require-concurrent-index-creation", 17)])
-    fold_measured([alone])
+    [alone] = fold_measured([alone])
     assert len(alone.findings) == 1
 
     security = CheckResult("security", [squawk("require-concurrent-index-creation", 17)])
     lock_test = CheckResult("lock-test", [lock(30)])
-    fold_measured([security, lock_test])
+    security, lock_test = fold_measured([security, lock_test])
     assert len(security.findings) == 1
     assert "squawk agrees" not in lock_test.findings[0].message

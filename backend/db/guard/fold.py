@@ -18,7 +18,8 @@ MEASURING_CHECK, STATIC_CHECK, STATIC_FAMILY = "lock-test", "security", "squawk-
 
 
 def fold_measured(results: list[CheckResult]) -> list[CheckResult]:
-    """``results`` with squawk's warnings folded into lock-test's findings on the same line."""
+    """``results`` with squawk's warnings folded into lock-test's findings on the same line (new
+    results; the given ones are left as they are)."""
     by_check = {result.check: result for result in results}
     measuring, static = by_check.get(MEASURING_CHECK), by_check.get(STATIC_CHECK)
     if measuring is None or static is None:
@@ -34,11 +35,14 @@ def fold_measured(results: list[CheckResult]) -> list[CheckResult]:
             kept.append(finding)
     if not folded:
         return results
-    static.findings[:] = kept
-    measuring.findings[:] = [
+    measured_findings = [
         replace(f, message=f"{f.message} (squawk agrees: {', '.join(sorted(folded[key]))})")
         if (key := (f.path, f.line)) in folded
         else f
         for f in measuring.findings
     ]
-    return results
+    changed = {
+        STATIC_CHECK: replace(static, findings=kept),
+        MEASURING_CHECK: replace(measuring, findings=measured_findings),
+    }
+    return [changed.get(result.check, result) for result in results]

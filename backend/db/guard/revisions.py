@@ -131,14 +131,12 @@ def caused_by_revisions(
     (``revision = None``: a TypeError in Alembic), a cycle or a missing down revision with no
     revision frame in the traceback. Anything else is a bug of the guard, never a finding.
     """
-    if isinstance(exc, SyntaxError) and exc.filename:
-        if Path(exc.filename).resolve().parent == versions_dir:
-            return True
-    frames = [Path(frame.filename) for frame in traceback.extract_tb(exc.__traceback__)]
-    if any(path.resolve().parent == versions_dir for path in frames):
+    path, _ = locate_in_folder(exc, versions_dir)
+    if path is not None and path.resolve().parent == versions_dir:
         return True
     if not while_loading:
         return False
+    frames = [Path(frame.filename) for frame in traceback.extract_tb(exc.__traceback__)]
     innermost = next((path for path in reversed(frames) if not str(path).startswith("<")), None)
     return innermost is not None and innermost.resolve().is_relative_to(ALEMBIC_PACKAGE)
 

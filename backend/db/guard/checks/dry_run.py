@@ -18,6 +18,7 @@ database the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import sqlalchemy as sa
@@ -97,22 +98,30 @@ def _check_database(
         )
 
     findings = _check_reaches_head(context, scripts, stepper, heads)
-    at_head = head = None
+    head = None
     reached_head = not findings
+    snapshots: list[schema_contract.Snapshot] = []
+
+    def at_head() -> schema_contract.Snapshot:
+        """The migrated schema, read once for the contract, the hand-off and the enum drift
+        (nothing below changes the database)."""
+        if not snapshots:
+            snapshots.append(schema_contract.snapshot(connection))
+        return snapshots[0]
+
     if context.contract_path is None:
         context.notes.append("schema contract: skipped (foreign versions folder; see --contract)")
     else:
         with context.step("compare with the schema contract"):
-            at_head = schema_contract.snapshot(connection)
-            findings += _check_contract(context, at_head)
+            findings += _check_contract(context, at_head())
     if empty is not None and reached_head:
         # At head, and the models comparison below only reads: downgrade-test starts here.
-        head = HeadDatabase(url, at_head or schema_contract.snapshot(connection), empty)
+        head = HeadDatabase(url, at_head(), empty)
     if not context.compare_models:
         context.notes.append("model drift: skipped (foreign versions folder; see --compare-models)")
     else:
         with context.step("compare with the models"):
-            findings += _check_model_drift(context, stepper)
+            findings += _check_model_drift(context, stepper, at_head)
     return findings, head
 
 
@@ -176,7 +185,9 @@ def _note_production_major(context: GuardContext, tested: int) -> None:
         context.notes.append(note)
 
 
-def _check_model_drift(context: GuardContext, stepper: Stepper) -> list[Finding]:
+def _check_model_drift(
+    context: GuardContext, stepper: Stepper, at_head: Callable[[], schema_contract.Snapshot]
+) -> list[Finding]:
     metadata = stepper.options.get("target_metadata")
     if metadata is None:
         context.notes.append("model drift: skipped (env.py sets no target_metadata)")
@@ -210,7 +221,7 @@ def _check_model_drift(context: GuardContext, stepper: Stepper) -> list[Finding]
             )
         )
     # Autogenerate compares no enum labels: read them from the catalog (pg_enum, in order).
-    live = schema_contract.snapshot(stepper.migration_context.connection)["enums"]
+    live = at_head()["enums"]
     for drift in enum_differences(live, model_enums(metadata)):
         where = enum_location(metadata, drift.enum)
         findings.append(

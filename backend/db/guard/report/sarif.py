@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from backend.db.guard.findings import CheckResult, Finding, Severity
-from backend.db.guard.rules.registry import RULES, Rule, resolve
+from backend.db.guard.rules.registry import RULES, Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 GUIDE = "DATABASE_MIGRATION_GUIDE.md"
@@ -33,11 +33,6 @@ def guide_uri(environ: Mapping[str, str] = os.environ) -> str:
         ref = environ.get("GITHUB_SHA") or "HEAD"
         return f"{server.rstrip('/')}/{repository}/blob/{ref}/{GUIDE}"
     return CHECKOUT_GUIDE.as_uri()
-
-
-def guide_anchor(rule_id: str) -> str:
-    """The guide's heading anchor that documents ``rule_id`` (a tool's id: its family's)."""
-    return resolve(rule_id).anchor
 
 
 def render(results: list[CheckResult], environ: Mapping[str, str] = os.environ) -> str:
