@@ -11,6 +11,7 @@ from pathlib import Path
 
 from backend.db.guard import runner
 from backend.db.guard.checks import CHECK_MODULES
+from backend.db.guard.checks.revision_findings import load_failure, migration_failure
 from backend.db.guard.context import GuardContext
 from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import CheckResult, Finding, Severity
@@ -47,11 +48,27 @@ def run_guard(
 def error_lines(results: Sequence[CheckResult]) -> list[str]:
     """One line per error finding: ``[rule] path:line: message``."""
     return [
-        f"[{finding.rule}] {finding.where}: {finding.message}"
+        finding_line(finding)
         for result in results
         for finding in result.findings
         if finding.severity is Severity.ERROR
     ]
 
 
-__all__ = ["CHECK_NAMES", "CheckResult", "Finding", "GuardError", "error_lines", "run_guard"]
+def finding_line(finding: Finding, with_hint: bool = False) -> str:
+    """``[rule] path:line: message`` (and `` (fix: hint)``), as the rebaseline lists findings."""
+    line = f"[{finding.rule}] {finding.where}: {finding.message}"
+    return f"{line} (fix: {finding.hint})" if with_hint else line
+
+
+__all__ = [
+    "CHECK_NAMES",
+    "CheckResult",
+    "Finding",
+    "GuardError",
+    "error_lines",
+    "finding_line",
+    "load_failure",
+    "migration_failure",
+    "run_guard",
+]

@@ -12,6 +12,7 @@ import bisect
 import io
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 
 from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
@@ -40,10 +41,13 @@ class OfflineScript:
     text: str
     statements: tuple[EmittedStatement, ...] = ()
 
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [statement.first_line for statement in self.statements]
+
     def source_of(self, line: int) -> SourceLine | None:
         """The revision line that emitted the statement on output line ``line`` (1-based)."""
-        starts = [statement.first_line for statement in self.statements]
-        index = bisect.bisect_right(starts, line) - 1
+        index = bisect.bisect_right(self._starts, line) - 1
         if index < 0 or line > self.statements[index].last_line:
             return None
         return self.statements[index].source

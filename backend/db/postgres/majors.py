@@ -24,6 +24,7 @@ else:  # pragma: no cover - Python 3.10
 
 from backend.db.migrations_config import REPO_ROOT
 from backend.db.postgres import docker_server
+from backend.db.postgres.embedded_server import VERSION_ENV
 
 SETTINGS_TABLE = "migration-guard"
 PRODUCTION_SETTING = "production-postgres"
@@ -72,7 +73,7 @@ def major_of(version: str) -> int:
 def how_to_test_on(major: int) -> str:
     """How to run the guard on ``major``: a bundled embedded server, Docker, or a server by URL."""
     if major in EMBEDDED_MAJORS:
-        return f"GUARD_EMBEDDED_PG_VERSION={major} migration-guard all"
+        return f"{VERSION_ENV}={major} migration-guard all"
     if major == DOCKER_MAJOR:
         return "migration-guard all --postgres docker"
     return (

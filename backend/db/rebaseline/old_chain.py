@@ -12,8 +12,9 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 
 from backend.db import schema_contract
-from backend.db.migrations_config import repo_relative, script_directory
-from backend.db.migrator.failure import MigrationFailed, first_line, locate_in_folder
+from backend.db.guard.api import finding_line, load_failure, migration_failure
+from backend.db.migrations_config import script_directory
+from backend.db.migrator.failure import MigrationFailed
 from backend.db.migrator.scripts import topological_order
 from backend.db.migrator.stepper import Stepper
 from backend.db.postgres import PostgresServer
@@ -39,12 +40,10 @@ def load(versions_dir: Path) -> tuple[ScriptDirectory, tuple[str, ...]]:
     scripts = script_directory(versions_dir)
     try:
         heads = scripts.get_heads()
-    except Exception as exc:  # noqa: BLE001 - a revision that does not load stops the rebaseline
-        path, line = locate_in_folder(exc, versions_dir)
-        where = repo_relative(path or versions_dir) + (f":{line}" if line else "")
+    except Exception as exc:  # noqa: BLE001 - a revision that does not load is reported as the guard does
+        finding = load_failure(versions_dir, exc)
         raise RebaselineError(
-            f"the old chain does not load: a revision file cannot be loaded ({first_line(exc)})",
-            [f"[revision-loads] {where}: {first_line(exc)}"],
+            f"the old chain does not load: {finding.message}", [finding_line(finding, True)]
         ) from None
     if not heads:
         raise CouldNotRun(f"no revisions to squash in {versions_dir}")
@@ -66,11 +65,10 @@ def build_truth(versions_dir: Path, server: PostgresServer) -> OldChain:
             try:
                 Stepper(scripts, connection).upgrade("heads")
             except MigrationFailed as failure:
-                location = failure.location
-                message = f"upgrade() of revision {location.revision} fails: {location.error}"
+                finding = migration_failure("upgrade-fails", failure)
                 raise RebaselineError(
-                    f"the old chain does not upgrade a fresh database: {message}",
-                    [f"[upgrade-fails] {location.where(repo_relative(location.path))}: {message}"],
+                    f"the old chain does not upgrade a fresh database: {finding.message}",
+                    [finding_line(finding, True)],
                 ) from None
             truth = schema_contract.snapshot(connection)
     finally:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from backend.db.guard.checks import NO_HANDOFF, Handoff, Outcome
 from backend.db.guard.checks.data_rehearsal.walk import Rehearsal, RehearsalOptions, rehearse
-from backend.db.guard.checks.revision_findings import load_scripts
+from backend.db.guard.checks.revision_findings import declared_irreversible, load_scripts
 from backend.db.guard.context import GuardContext
 from backend.db.guard.findings import Finding
 from backend.db.guard.revision_source import RevisionSource
@@ -48,17 +48,6 @@ def run(context: GuardContext, handoff: Handoff = NO_HANDOFF) -> Outcome:
         result = rehearse(scripts, connection, options, context.display_path)
     _report(context, result)
     return Outcome(result.findings)
-
-
-def declared_irreversible(sources: list[RevisionSource]) -> frozenset[str]:
-    """Revisions whose downgrade() carries ``# guard: irreversible <reason>`` (a bare marker is
-    lint's error and counts for nothing here)."""
-    found = set()
-    for source in sources:
-        marker = source.irreversible_marker()
-        if marker is not None and marker[1] and source.revision is not None:
-            found.add(source.revision)
-    return frozenset(found)
 
 
 def allowed_destructive(sources: list[RevisionSource]) -> dict[str, str]:

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection
 from backend.db import schema_contract
 from backend.db.guard.checks import NO_HANDOFF, Handoff, HeadDatabase, Outcome
 from backend.db.guard.checks.revision_findings import (
+    declared_irreversible,
     function_line,
     load_scripts,
     migration_failure,
@@ -250,7 +251,7 @@ def _stairway(context: GuardContext, revisions: list[Script], stepper: Stepper) 
         (False, "downgrade"),
         (True, _AGAIN),
     )
-    irreversible = _declared_irreversible(context)
+    irreversible = declared_irreversible(context.revision_sources())
     moves: list[tuple[Script, bool, str]] = []
     for script in revisions:
         walked = phases[:1] if script.revision in irreversible else phases
@@ -266,17 +267,6 @@ def _stairway(context: GuardContext, revisions: list[Script], stepper: Stepper) 
         script, _, phase = moves[failure.index]
         return [_stairway_finding(context, script, phase, failure)]
     return []
-
-
-def _declared_irreversible(context: GuardContext) -> set[str]:
-    """The revisions whose downgrade() carries ``# guard: irreversible <reason>`` (a bare marker
-    is lint's error and counts for nothing here)."""
-    found = set()
-    for source in context.revision_sources():
-        marker = source.irreversible_marker()
-        if marker is not None and marker[1] and source.revision is not None:
-            found.add(source.revision)
-    return found
 
 
 def _stairway_finding(

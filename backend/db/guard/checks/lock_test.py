@@ -16,7 +16,6 @@ keys added later); a revision they still break is noted as not measured: rows ar
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -34,20 +33,13 @@ from backend.db.guard.findings import Finding
 from backend.db.guard.locks import observe
 from backend.db.guard.locks.judge import judge
 from backend.db.guard.rules import registry
-from backend.db.migrations_config import REPO_ROOT
 from backend.db.migrator.failure import MigrationFailed
-from backend.db.postgres import PostgresServer
+from backend.db.postgres import PostgresServer, majors
 from backend.db.session import scratch_connection
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 # Small enough to fill in a second or two, large enough that a scan outweighs the noise.
 REHEARSAL_ROWS = (5_000, 50_000)
 DEFAULT_BUDGET_S = 1.0
-PYPROJECT = REPO_ROOT / "pyproject.toml"
 
 
 @dataclass(frozen=True)
@@ -150,15 +142,14 @@ def production_sizes(path: Path | None, is_project: bool) -> Sizes:
         raise GuardError(str(exc)) from None
 
 
-def lock_budget(given: float | None, pyproject: Path = PYPROJECT) -> float:
+def lock_budget(given: float | None, pyproject: Path = majors.PYPROJECT) -> float:
     """``--lock-budget``, else ``lock-budget`` under ``[tool.migration-guard]``, else 1 s."""
     if given is not None:
         return given
     try:
-        settings = tomllib.loads(pyproject.read_text()).get("tool", {}).get("migration-guard", {})
-    except (OSError, tomllib.TOMLDecodeError):
+        value = majors.settings(pyproject).get("lock-budget", DEFAULT_BUDGET_S)
+    except majors.SettingError:  # an unreadable pyproject.toml leaves the default
         return DEFAULT_BUDGET_S
-    value = settings.get("lock-budget", DEFAULT_BUDGET_S)
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise GuardError(f"{pyproject}: [tool.migration-guard] lock-budget must be seconds > 0")
     return float(value)

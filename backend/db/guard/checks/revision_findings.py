@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from backend.db.guard.errors import GuardError
 from backend.db.guard.findings import Finding, error
-from backend.db.guard.revision_source import parse_revision
+from backend.db.guard.revision_source import RevisionSource, parse_revision
 from backend.db.migrations_config import repo_relative
 from backend.db.migrator.failure import MigrationFailed, first_line, locate_in_folder
 from backend.db.migrator.scripts import topological_order
@@ -87,3 +87,14 @@ def function_line(path: str | Path, name: str) -> int | None:
     except (OSError, ValueError):  # unreadable, or a null byte ast refuses
         return None
     return function.lineno if function is not None else None
+
+
+def declared_irreversible(sources: list[RevisionSource]) -> frozenset[str]:
+    """Revisions whose downgrade() carries ``# guard: irreversible <reason>`` (a bare marker is
+    lint's error and counts for nothing here)."""
+    found = set()
+    for source in sources:
+        marker = source.irreversible_marker()
+        if marker is not None and marker[1] and source.revision is not None:
+            found.add(source.revision)
+    return frozenset(found)
