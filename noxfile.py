@@ -102,15 +102,19 @@ def tests(session: nox.Session) -> None:
     if session.posargs:
         session.run("pytest", *session.posargs)
         return
+
+    def whole_suite(env: dict[str, str] | None = None) -> None:
+        session.run("pytest", *parallel, env=env)
+        session.run("pytest", IN_ORDER, env=env)
+
     if "TEST_POSTGRES" in os.environ or "GUARD_EMBEDDED_PG_VERSION" in os.environ:
-        session.run("pytest", *parallel)
-        session.run("pytest", IN_ORDER)
+        whole_suite()
         return
-    for index, major in enumerate(EMBEDDED_MAJORS):
+    first, *others = EMBEDDED_MAJORS
+    for major in (first, *others):
         session.log(f"tests on embedded PostgreSQL {major}")
         env = {"TEST_POSTGRES": "embedded", "GUARD_EMBEDDED_PG_VERSION": major}
-        if index == 0:
-            session.run("pytest", *parallel, env=env)
-            session.run("pytest", IN_ORDER, env=env)
+        if major == first:
+            whole_suite(env)
         else:
             session.run("pytest", *parallel, *(f"--ignore={p}" for p in ONCE_ONLY), env=env)
